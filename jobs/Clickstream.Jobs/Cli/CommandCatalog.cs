@@ -1,0 +1,9 @@
+namespace Clickstream.Jobs.Cli;
+
+/// <summary>The list of sub-commands, in the order <c>--help</c> shows them.</summary>
+internal static class CommandCatalog
+{
+    public static ICommand[] All() =>
+    [
+    ];
+}
