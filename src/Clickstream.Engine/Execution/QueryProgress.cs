@@ -41,6 +41,9 @@ public sealed record QueryProgress
 
     public required long SinkOutputRows { get; init; }
 
+    /// <summary>The watermark the batch ran with (ms).</summary>
+    public required long BatchWatermarkMs { get; init; }
+
     /// <summary>True for a batch run only to advance state.</summary>
     public required bool IsNoDataBatch { get; init; }
 

@@ -383,6 +383,7 @@ public sealed class StreamingQuery : IDisposable
             SinkDescription = sinks,
             SinkOutputRows = outputRows,
             IsNoDataBatch = !isDataBatch,
+            BatchWatermarkMs = seq.BatchWatermarkMs,
         };
         LastProgress = progress;
         _log.AppendProgress(progress.ToJson());

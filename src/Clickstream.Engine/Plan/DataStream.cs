@@ -19,6 +19,13 @@ public abstract class DataStream<T> : PlanNode
 
     /// <summary>A stateless one-to-many transformation (Spark's <c>flatMap</c>); the event-time column must be restated if needed.</summary>
     public DataStream<TOut> FlatMap<TOut>(Action<T, List<TOut>> transform, Func<TOut, long>? eventTimeMicros = null, string name = "FlatMap") =>
+        new FlatMapNode<T, TOut>(this, (row, _, output) => transform(row, output), eventTimeMicros, name);
+
+    /// <summary>
+    /// A stateless transformation that also sees the batch (its id, <c>current_timestamp()</c> =
+    /// <see cref="Execution.BatchExecution.BatchTimestampMs"/>, watermarks). Re-runs of a batch see the same values.
+    /// </summary>
+    public DataStream<TOut> FlatMapWithBatch<TOut>(Action<T, Execution.BatchExecution, List<TOut>> transform, Func<TOut, long>? eventTimeMicros = null, string name = "FlatMap") =>
         new FlatMapNode<T, TOut>(this, transform, eventTimeMicros, name);
 
     /// <summary>A stateless one-to-one transformation.</summary>
@@ -27,7 +34,7 @@ public abstract class DataStream<T> : PlanNode
 
     /// <summary>Keeps the rows matching <paramref name="predicate"/>; the event-time column is kept.</summary>
     public DataStream<T> Where(Func<T, bool> predicate) =>
-        new FlatMapNode<T, T>(this, (row, output) =>
+        new FlatMapNode<T, T>(this, (row, _, output) =>
         {
             if (predicate(row))
             {
