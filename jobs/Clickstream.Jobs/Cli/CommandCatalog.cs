@@ -5,5 +5,9 @@ internal static class CommandCatalog
 {
     public static ICommand[] All() =>
     [
+        new Generate.GenerateCommand(),
+        new Streaming.StreamCommand(),
+        new Report.ExportCommand(),
+        new Report.MetricsCommand(),
     ];
 }

@@ -111,13 +111,16 @@ public sealed class StreamingQuery : IDisposable
         }
     }
 
-    /// <summary>Runs with <paramref name="trigger"/> until it finishes (available-now, once) or is cancelled.</summary>
+    /// <summary>
+    /// Runs with <paramref name="trigger"/> until it finishes (available-now, once) or <paramref name="cancellationToken"/>
+    /// is cancelled. Cancellation stops between batches: a running batch completes and commits, so a stop is clean.
+    /// </summary>
     public async Task RunAsync(Trigger trigger, CancellationToken cancellationToken = default)
     {
         switch (trigger)
         {
             case Trigger.OnceTrigger:
-                RunNextBatch(allowNoDataBatch: false, cancellationToken);
+                RunNextBatch(allowNoDataBatch: false, CancellationToken.None);
                 return;
             case Trigger.AvailableNowTrigger:
                 foreach (var (_, source) in _runtime.Sources)
@@ -125,17 +128,27 @@ public sealed class StreamingQuery : IDisposable
                     source.Freeze();
                 }
 
-                ProcessAllAvailable(cancellationToken);
+                while (!cancellationToken.IsCancellationRequested && RunNextBatch(allowNoDataBatch: true, CancellationToken.None))
+                {
+                }
+
                 return;
             case Trigger.ProcessingTimeTrigger pt:
                 while (!cancellationToken.IsCancellationRequested)
                 {
                     var start = _options.Time.GetTimestamp();
-                    RunNextBatch(allowNoDataBatch: true, cancellationToken);
+                    RunNextBatch(allowNoDataBatch: true, CancellationToken.None);
                     var wait = pt.Interval - _options.Time.GetElapsedTime(start);
                     if (wait > TimeSpan.Zero)
                     {
-                        await Task.Delay(wait, _options.Time, cancellationToken).ConfigureAwait(false);
+                        try
+                        {
+                            await Task.Delay(wait, _options.Time, cancellationToken).ConfigureAwait(false);
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            return;
+                        }
                     }
                 }
 

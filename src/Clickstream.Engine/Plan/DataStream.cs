@@ -123,7 +123,8 @@ public abstract class DataStream<T> : PlanNode
         IStateCodec<TState> stateCodec,
         GroupStateTimeout timeout,
         Action<TKey, IReadOnlyList<T>, GroupState<TState>, List<TOut>> function,
-        Func<TOut, long>? outputEventTimeMicros = null)
+        Func<TOut, long>? outputEventTimeMicros = null,
+        LateRowPolicy lateRows = LateRowPolicy.Drop)
         where TKey : notnull =>
-        new FlatMapGroupsWithStateNode<T, TKey, TState, TOut>(this, key, keyCodec, stateCodec, timeout, function, outputEventTimeMicros);
+        new FlatMapGroupsWithStateNode<T, TKey, TState, TOut>(this, key, keyCodec, stateCodec, timeout, function, outputEventTimeMicros, lateRows);
 }

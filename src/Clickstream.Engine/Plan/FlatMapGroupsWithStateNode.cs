@@ -18,6 +18,7 @@ internal sealed class FlatMapGroupsWithStateNode<T, TKey, TState, TOut> : DataSt
     private readonly IStateCodec<(TState State, long Timeout)> _stateCodec;
     private readonly GroupStateTimeout _timeout;
     private readonly Action<TKey, IReadOnlyList<T>, GroupState<TState>, List<TOut>> _function;
+    private readonly LateRowPolicy _lateRows;
 
     public FlatMapGroupsWithStateNode(
         DataStream<T> input,
@@ -26,7 +27,8 @@ internal sealed class FlatMapGroupsWithStateNode<T, TKey, TState, TOut> : DataSt
         IStateCodec<TState> stateCodec,
         GroupStateTimeout timeout,
         Action<TKey, IReadOnlyList<T>, GroupState<TState>, List<TOut>> function,
-        Func<TOut, long>? outputEventTime)
+        Func<TOut, long>? outputEventTime,
+        LateRowPolicy lateRows)
         : base("flatMapGroupsWithState", outputEventTime, input)
     {
         if (timeout == GroupStateTimeout.EventTime && (!input.HasWatermark || input.EventTimeMicros is null))
@@ -40,6 +42,7 @@ internal sealed class FlatMapGroupsWithStateNode<T, TKey, TState, TOut> : DataSt
         _stateCodec = new WithTimeoutCodec(stateCodec);
         _timeout = timeout;
         _function = function;
+        _lateRows = lateRows;
         LateRows = new SideOutputNode<T>(this, "LateRows", b => b.RuntimeOf<Runtime>(this).Late, input.EventTimeMicros);
     }
 
@@ -108,7 +111,7 @@ internal sealed class FlatMapGroupsWithStateNode<T, TKey, TState, TOut> : DataSt
         private void ExecutePartition(BatchExecution batch, List<(TKey Key, T Row)> input, KeyValueState<TKey, (TState State, long Timeout)> state, List<TOut> output, List<T> late, ref PartitionCounters counters)
         {
             var node = _node;
-            var filterLate = node._timeout == GroupStateTimeout.EventTime;
+            var filterLate = node._timeout == GroupStateTimeout.EventTime && node._lateRows == LateRowPolicy.Drop;
             var lateLimit = batch.LateWatermarkMs * 1000;
             var groups = new Dictionary<TKey, List<T>>(node._keyCodec);
             var order = new List<TKey>();
