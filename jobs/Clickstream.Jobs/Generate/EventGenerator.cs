@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Clickstream.Jobs.Generate;
@@ -9,10 +8,11 @@ namespace Clickstream.Jobs.Generate;
 /// </summary>
 /// <remarks>
 /// Line <c>i</c> of <c>N</c> arrives at <c>start + i·duration/N</c>. An on-time event is the next step of the
-/// session that has been waiting longest past its due time (or of a new session when none is due), stamped a
-/// little before its arrival, so the stream is in timestamp order except for that jitter, retries and late
-/// events. Sessions therefore start whenever the traffic needs them and stay a few seconds to a minute between
-/// steps. Late events come from a phone that was offline and may predate <c>--start</c>.
+/// session that has been waiting longest past its due time (or of a new session when none is due), stamped with
+/// its arrival time, so the stream is in timestamp order except for network delays, retries and late events.
+/// Sessions therefore start whenever the traffic needs them and stay a few seconds to a minute between
+/// steps. One event in twenty is stamped up to 2 s before its arrival (a slow network). Late events come from a
+/// phone that was offline and may predate <c>--start</c>.
 /// </remarks>
 internal sealed class EventGenerator
 {
@@ -21,11 +21,11 @@ internal sealed class EventGenerator
     private const long Second = 1_000_000;
     private const long Minute = 60 * Second;
     private const long RetryWindow = Minute;
-    private const long MaxArrivalDelay = 800_000;
+    private const long MaxArrivalDelay = 2 * Second;
+    private const double DelayedShare = 0.05;
     private const ulong CatalogSeedSalt = 0xC0FFEE_5EED_CA7AUL;
 
-    // The files are data, not HTML: keep '+', '&' and non-ASCII text readable. Quotes and controls are still escaped.
-    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = EncodedText.Encoder };
 
     private readonly Xoshiro256StarStar _random;
     private readonly SessionFactory _sessions;
@@ -114,7 +114,9 @@ internal sealed class EventGenerator
     {
         var session = _schedule.TakeDue(now) ?? _sessions.Create();
 
-        var time = FloorToMillisecond(now - _random.NextLong(0, MaxArrivalDelay));
+        // Most events reach the collector within the millisecond; a few come over a slow network.
+        var delay = _random.Chance(DelayedShare) ? _random.NextLong(0, MaxArrivalDelay) : 0;
+        var time = FloorToMillisecond(now - delay);
         time = Math.Max(time, Math.Max(_start, session.LastTimeMicros));
         var line = Write(session, time, invalid);
         if (!session.IsDone)

@@ -12,7 +12,7 @@ internal static class SessionPlanner
     private static readonly double[] DeepestStep = [0.40, 0.40, 0.10, 0.05, 0.05];
 
     /// <summary>Chance of an unknown event type before each step after the first: about 1% of events.</summary>
-    private const double UnknownStepChance = 0.012;
+    private const double UnknownStepChance = 0.014;
 
     public static StepKind[] Plan(Xoshiro256StarStar random)
     {

@@ -227,6 +227,23 @@ internal sealed class StepWriter(ShopCatalog catalog, Xoshiro256StarStar random)
         session.LastPage = page;
     }
 
-    private static void WriteMoney(Utf8JsonWriter json, ReadOnlySpan<byte> name, long cents) =>
-        json.WriteNumber(name, decimal.Divide(cents, 100));
+    /// <summary>Writes cents as a plain decimal number (19.99, 19.9, 20), formatted by hand because decimal is slow.</summary>
+    private static void WriteMoney(Utf8JsonWriter json, ReadOnlySpan<byte> name, long cents)
+    {
+        Span<byte> text = stackalloc byte[24];
+        (cents / 100).TryFormat(text, out var length, provider: CultureInfo.InvariantCulture);
+        var fraction = (int)(cents % 100);
+        if (fraction != 0)
+        {
+            text[length++] = (byte)'.';
+            text[length++] = (byte)('0' + (fraction / 10));
+            if (fraction % 10 != 0)
+            {
+                text[length++] = (byte)('0' + (fraction % 10));
+            }
+        }
+
+        json.WritePropertyName(name);
+        json.WriteRawValue(text[..length], skipInputValidation: true);
+    }
 }

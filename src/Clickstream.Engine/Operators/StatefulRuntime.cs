@@ -99,22 +99,28 @@ internal abstract class StatefulRuntime<TOut> : NodeRuntime<TOut>, IStatefulRunt
         return all;
     }
 
-    /// <summary>Splits keyed rows into partitions by the key's stable hash, keeping arrival order within each partition.</summary>
-    protected List<(TKey Key, TRow Row)>[] Shuffle<TRow, TKey>(List<TRow> rows, Func<TRow, TKey> key, IKeyCodec<TKey> codec)
+    /// <summary>
+    /// Routes rows to partitions by the key's stable hash without copying them: returns each row's key and, per
+    /// partition, the indexes of its rows in arrival order.
+    /// </summary>
+    protected (TKey[] Keys, List<int>[] Partitions) Shuffle<TRow, TKey>(List<TRow> rows, Func<TRow, TKey> key, IKeyCodec<TKey> codec)
     {
-        var parts = new List<(TKey, TRow)>[Partitions];
+        var keys = new TKey[rows.Count];
+        var parts = new List<int>[Partitions];
         for (var p = 0; p < Partitions; p++)
         {
-            parts[p] = new List<(TKey, TRow)>((rows.Count / Partitions) + 16);
+            parts[p] = new List<int>((rows.Count / Partitions) + 16);
         }
 
-        foreach (var row in rows)
+        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows);
+        for (var i = 0; i < span.Length; i++)
         {
-            var k = key(row);
-            parts[PartitionOf(codec.StableHash(k))].Add((k, row));
+            var k = key(span[i]);
+            keys[i] = k;
+            parts[PartitionOf(codec.StableHash(k))].Add(i);
         }
 
-        return parts;
+        return (keys, parts);
     }
 
     protected int PartitionOf(uint hash) => (int)(hash % (uint)Partitions);

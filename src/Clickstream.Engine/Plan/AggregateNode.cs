@@ -64,71 +64,115 @@ internal sealed class AggregateNode<T, TKey, TBuffer, TOut> : AggregatedStream<T
             var spec = _node._spec;
             var rows = batch.Get(_node._input);
 
-            // Expand each row into its group keys and route the pairs to partitions (arrival order kept).
-            var parts = new List<(TKey Key, T Row)>[Partitions];
+            // Partial aggregation before the shuffle (Spark's partial HashAggregate): each chunk of the input is
+            // folded into its own small map, so only one entry per (chunk, group) crosses to the partitions.
+            var chunkCount = Math.Clamp(rows.Count / 8192, 1, Environment.ProcessorCount);
+            var chunks = new Chunk[chunkCount];
+            Parallel.For(0, chunkCount, new ParallelOptions { CancellationToken = batch.Cancellation }, c =>
+            {
+                var from = (int)((long)rows.Count * c / chunkCount);
+                var to = (int)((long)rows.Count * (c + 1) / chunkCount);
+                chunks[c] = PartialAggregate(batch, rows, from, to);
+            });
+
+            var parts = new List<(TKey Key, TBuffer Buffer)>[Partitions];
             for (var p = 0; p < Partitions; p++)
             {
                 parts[p] = [];
             }
 
-            var keys = new List<TKey>(4);
-            foreach (var row in rows)
+            var late = new List<T>();
+            HashSet<TKey>? lateKeys = null;
+            foreach (var chunk in chunks)
             {
-                keys.Clear();
-                spec.Keys(row, keys);
-                foreach (var k in keys)
+                foreach (var key in chunk.Order)
                 {
-                    parts[PartitionOf(spec.KeyCodec.StableHash(k))].Add((k, row));
+                    parts[PartitionOf(spec.KeyCodec.StableHash(key))].Add((key, chunk.Partial[key]));
+                }
+
+                late.AddRange(chunk.Late);
+                if (chunk.LateKeys is not null)
+                {
+                    lateKeys ??= new HashSet<TKey>(spec.KeyCodec);
+                    lateKeys.UnionWith(chunk.LateKeys);
                 }
             }
 
+            // Spark counts dropped rows after partial aggregation: one per late group.
+            counters[0].DroppedByWatermark = lateKeys?.Count ?? 0;
+            LateRows = late;
+
             var outputs = new List<TOut>[Partitions];
-            var late = new List<T>[Partitions];
             Parallel.For(0, Partitions, new ParallelOptions { CancellationToken = batch.Cancellation }, p =>
-                (outputs[p], late[p]) = ExecutePartition(batch, parts[p], _states[p], ref counters[p]));
-            LateRows = Concat(late);
+                outputs[p] = MergePartition(batch, parts[p], _states[p], ref counters[p]));
             return Concat(outputs);
         }
 
-        private (List<TOut> Output, List<T> Late) ExecutePartition(BatchExecution batch, List<(TKey Key, T Row)> input, KeyValueState<TKey, TBuffer> state, ref PartitionCounters counters)
+        private Chunk PartialAggregate(BatchExecution batch, List<T> rows, int from, int to)
         {
             var spec = _node._spec;
             var fn = spec.Function;
             var useWatermark = _node.UsesWatermark;
             var keyTime = spec.KeyEventTimeMicros;
             var lateLimit = batch.LateWatermarkMs * 1000;
-            var evictLimit = batch.WatermarkMs * 1000;
-            var partial = new Dictionary<TKey, TBuffer>(spec.KeyCodec);
-            var order = new List<TKey>();
-            var late = new List<T>();
-            HashSet<TKey>? lateKeys = null;
-            foreach (var (key, row) in input)
+            var chunk = new Chunk(new Dictionary<TKey, TBuffer>(spec.KeyCodec), [], []);
+            var keys = new List<TKey>(4);
+            var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows);
+            for (var i = from; i < to; i++)
             {
-                if (useWatermark && keyTime!(key) <= lateLimit)
+                var row = span[i];
+                keys.Clear();
+                spec.Keys(row, keys);
+                foreach (var key in keys)
                 {
-                    // Spark counts dropped rows after partial aggregation: one per late group.
-                    lateKeys ??= new HashSet<TKey>(spec.KeyCodec);
-                    lateKeys.Add(key);
-                    late.Add(row);
-                    continue;
-                }
+                    if (useWatermark && keyTime!(key) <= lateLimit)
+                    {
+                        chunk.LateKeys ??= new HashSet<TKey>(spec.KeyCodec);
+                        chunk.LateKeys.Add(key);
+                        chunk.Late.Add(row);
+                        continue;
+                    }
 
-                if (partial.TryGetValue(key, out var buffer))
+                    ref var buffer = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(chunk.Partial, key, out var exists);
+                    if (!exists)
+                    {
+                        buffer = fn.Create();
+                        chunk.Order.Add(key);
+                    }
+
+                    buffer = fn.Add(buffer!, row);
+                }
+            }
+
+            return chunk;
+        }
+
+        private List<TOut> MergePartition(BatchExecution batch, List<(TKey Key, TBuffer Buffer)> input, KeyValueState<TKey, TBuffer> state, ref PartitionCounters counters)
+        {
+            var spec = _node._spec;
+            var fn = spec.Function;
+            var keyTime = spec.KeyEventTimeMicros;
+            var evictLimit = batch.WatermarkMs * 1000;
+            var updated = new Dictionary<TKey, TBuffer>(spec.KeyCodec);
+            var order = new List<TKey>();
+            foreach (var (key, partial) in input)
+            {
+                ref var merged = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(updated, key, out var seen);
+                if (seen)
                 {
-                    partial[key] = fn.Add(buffer, row);
+                    merged = fn.Merge(merged!, partial);
                 }
                 else
                 {
-                    partial[key] = fn.Add(fn.Create(), row);
+                    merged = state.TryGet(key, out var stored) ? fn.Merge(stored, partial) : partial;
                     order.Add(key);
                 }
             }
 
-            counters.DroppedByWatermark = lateKeys?.Count ?? 0;
             var output = new List<TOut>();
             foreach (var key in order)
             {
-                var merged = state.TryGet(key, out var stored) ? fn.Merge(stored, partial[key]) : partial[key];
+                var merged = updated[key];
                 state.Put(key, merged);
                 counters.Updated++;
                 if (spec.Mode == OutputMode.Update)
@@ -137,7 +181,7 @@ internal sealed class AggregateNode<T, TKey, TBuffer, TOut> : AggregatedStream<T
                 }
             }
 
-            if (useWatermark)
+            if (_node.UsesWatermark)
             {
                 List<TKey>? evicted = null;
                 foreach (var (key, _) in state.Rows)
@@ -172,7 +216,12 @@ internal sealed class AggregateNode<T, TKey, TBuffer, TOut> : AggregatedStream<T
                 }
             }
 
-            return (output, late);
+            return output;
+        }
+
+        private sealed record Chunk(Dictionary<TKey, TBuffer> Partial, List<TKey> Order, List<T> Late)
+        {
+            public HashSet<TKey>? LateKeys { get; set; }
         }
     }
 }

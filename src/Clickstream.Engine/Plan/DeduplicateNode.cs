@@ -79,38 +79,61 @@ internal sealed class DeduplicateNode<T, TKey> : DeduplicatedStream<T>
 
         protected override List<T> Execute(BatchExecution batch, PartitionCounters[] counters)
         {
-            var parts = Shuffle(batch.Get(_node._input), _node._key, _node._codec);
-            var outputs = new List<T>[Partitions];
-            var dups = new List<T>[Partitions];
-            var late = new List<T>[Partitions];
+            var rows = batch.Get(_node._input);
+            var (keys, parts) = Shuffle(rows, _node._key, _node._codec);
+
+            // Each partition decides the fate of its rows; the outputs are then built in arrival order, so the
+            // operator keeps the input order (deterministic, and "first" means first in the batch).
+            var fate = new byte[rows.Count];
             Parallel.For(0, Partitions, new ParallelOptions { CancellationToken = batch.Cancellation }, p =>
+                ExecutePartition(batch, rows, keys, parts[p], _states[p], fate, ref counters[p]));
+
+            var output = new List<T>(rows.Count);
+            var dups = new List<T>();
+            var late = new List<T>();
+            var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows);
+            for (var i = 0; i < span.Length; i++)
             {
-                outputs[p] = [];
-                dups[p] = [];
-                late[p] = [];
-                ExecutePartition(batch, parts[p], _states[p], outputs[p], dups[p], late[p], ref counters[p]);
-            });
-            Duplicates = Concat(dups);
-            Late = Concat(late);
-            return Concat(outputs);
+                switch (fate[i])
+                {
+                    case Keep:
+                        output.Add(span[i]);
+                        break;
+                    case Duplicate:
+                        dups.Add(span[i]);
+                        break;
+                    default:
+                        late.Add(span[i]);
+                        break;
+                }
+            }
+
+            Duplicates = dups;
+            Late = late;
+            return output;
         }
 
-        private void ExecutePartition(BatchExecution batch, List<(TKey Key, T Row)> input, IDedupState<TKey> state, List<T> output, List<T> dups, List<T> late, ref PartitionCounters counters)
+        private const byte Keep = 1;
+        private const byte Duplicate = 2;
+        private const byte LateRow = 3;
+
+        private void ExecutePartition(BatchExecution batch, List<T> rows, TKey[] keys, List<int> indexes, IDedupState<TKey> state, byte[] fate, ref PartitionCounters counters)
         {
             var node = _node;
             var eventTime = node._input.EventTimeMicros;
             var filterLate = node._input.HasWatermark && node._lateRows == LateRowPolicy.Drop;
             var lateLimit = batch.LateWatermarkMs * 1000;
             var delayMicros = (node._input.WatermarkDelayMs ?? 0) * 1000;
-            foreach (var (key, row) in input)
+            foreach (var i in indexes)
             {
+                var key = keys[i];
                 long expiry;
                 if (eventTime is not null)
                 {
-                    var t = eventTime(row);
+                    var t = eventTime(rows[i]);
                     if (filterLate && t <= lateLimit)
                     {
-                        late.Add(row);
+                        fate[i] = LateRow;
                         counters.DroppedByWatermark++;
                         continue;
                     }
@@ -126,12 +149,12 @@ internal sealed class DeduplicateNode<T, TKey> : DeduplicatedStream<T>
 
                 if (state.TryAdd(key, expiry))
                 {
-                    output.Add(row);
+                    fate[i] = Keep;
                     counters.Updated++;
                 }
                 else
                 {
-                    dups.Add(row);
+                    fate[i] = Duplicate;
                 }
             }
 

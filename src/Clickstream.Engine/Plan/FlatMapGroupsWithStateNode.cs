@@ -95,48 +95,67 @@ internal sealed class FlatMapGroupsWithStateNode<T, TKey, TState, TOut> : DataSt
 
         protected override List<TOut> Execute(BatchExecution batch, PartitionCounters[] counters)
         {
-            var parts = Shuffle(batch.Get(_node._input), _node._key, _node._keyCodec);
+            var rows = batch.Get(_node._input);
+            var (keys, parts) = Shuffle(rows, _node._key, _node._keyCodec);
+            var next = new int[rows.Count];
             var outputs = new List<TOut>[Partitions];
             var late = new List<T>[Partitions];
             Parallel.For(0, Partitions, new ParallelOptions { CancellationToken = batch.Cancellation }, p =>
             {
                 outputs[p] = [];
                 late[p] = [];
-                ExecutePartition(batch, parts[p], _states[p], outputs[p], late[p], ref counters[p]);
+                ExecutePartition(batch, rows, keys, next, parts[p], _states[p], outputs[p], late[p], ref counters[p]);
             });
             Late = Concat(late);
             return Concat(outputs);
         }
 
-        private void ExecutePartition(BatchExecution batch, List<(TKey Key, T Row)> input, KeyValueState<TKey, (TState State, long Timeout)> state, List<TOut> output, List<T> late, ref PartitionCounters counters)
+        private void ExecutePartition(BatchExecution batch, List<T> rows, TKey[] keys, int[] next, List<int> indexes, KeyValueState<TKey, (TState State, long Timeout)> state, List<TOut> output, List<T> late, ref PartitionCounters counters)
         {
             var node = _node;
             var filterLate = node._timeout == GroupStateTimeout.EventTime && node._lateRows == LateRowPolicy.Drop;
             var lateLimit = batch.LateWatermarkMs * 1000;
-            var groups = new Dictionary<TKey, List<T>>(node._keyCodec);
+
+            // Group rows by key without a list per key: chain each key's row indexes through `next`
+            // (each index belongs to exactly one partition, so partitions share the array safely).
+            var groups = new Dictionary<TKey, (int First, int Last)>(node._keyCodec);
             var order = new List<TKey>();
-            foreach (var (key, row) in input)
+            foreach (var i in indexes)
             {
-                if (filterLate && node._input.EventTimeMicros!(row) <= lateLimit)
+                if (filterLate && node._input.EventTimeMicros!(rows[i]) <= lateLimit)
                 {
-                    late.Add(row);
+                    late.Add(rows[i]);
                     counters.DroppedByWatermark++;
                     continue;
                 }
 
-                if (!groups.TryGetValue(key, out var rows))
+                next[i] = -1;
+                var key = keys[i];
+                ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(groups, key, out var exists);
+                if (exists)
                 {
-                    groups[key] = rows = [];
+                    next[slot.Last] = i;
+                    slot.Last = i;
+                }
+                else
+                {
+                    slot = (i, i);
                     order.Add(key);
                 }
-
-                rows.Add(row);
             }
 
+            var values = new List<T>();
+            var group = new GroupState<TState>(node._timeout);
             foreach (var key in order)
             {
+                values.Clear();
+                for (var i = groups[key].First; i >= 0; i = next[i])
+                {
+                    values.Add(rows[i]);
+                }
+
                 var exists = state.TryGet(key, out var stored);
-                Call(batch, state, key, groups[key], exists, stored.State, hasTimedOut: false, output, ref counters);
+                Call(batch, state, group, key, values, exists, stored.State, hasTimedOut: false, output, ref counters);
             }
 
             if (node._timeout == GroupStateTimeout.None)
@@ -156,17 +175,18 @@ internal sealed class FlatMapGroupsWithStateNode<T, TKey, TState, TOut> : DataSt
 
             if (timedOut is not null)
             {
+                values.Clear();
                 foreach (var key in timedOut)
                 {
                     state.TryGet(key, out var stored);
-                    Call(batch, state, key, [], true, stored.State, hasTimedOut: true, output, ref counters);
+                    Call(batch, state, group, key, values, true, stored.State, hasTimedOut: true, output, ref counters);
                 }
             }
         }
 
-        private void Call(BatchExecution batch, KeyValueState<TKey, (TState State, long Timeout)> state, TKey key, IReadOnlyList<T> rows, bool exists, TState? value, bool hasTimedOut, List<TOut> output, ref PartitionCounters counters)
+        private void Call(BatchExecution batch, KeyValueState<TKey, (TState State, long Timeout)> state, GroupState<TState> group, TKey key, IReadOnlyList<T> rows, bool exists, TState? value, bool hasTimedOut, List<TOut> output, ref PartitionCounters counters)
         {
-            var group = new GroupState<TState>(exists, value, hasTimedOut, batch.WatermarkMs, batch.BatchTimestampMs, _node._timeout);
+            group.Reset(exists, value, hasTimedOut, batch.WatermarkMs, batch.BatchTimestampMs);
             _node._function(key, rows, group, output);
             if (group.Exists)
             {

@@ -2,7 +2,8 @@ namespace Clickstream.Engine.Plan;
 
 /// <summary>
 /// The state of one key handed to a <c>flatMapGroupsWithState</c> function for one call (Spark's <c>GroupState</c>).
-/// The timeout is cleared at every call: a function that wants one sets it again.
+/// The timeout is cleared at every call: a function that wants one sets it again. The object is reused for
+/// the next key after the call returns, so the function must not keep it.
 /// </summary>
 /// <typeparam name="TState">The user's state type.</typeparam>
 public sealed class GroupState<TState>
@@ -13,27 +14,30 @@ public sealed class GroupState<TState>
     private readonly GroupStateTimeout _timeoutKind;
     private TState? _value;
 
-    internal GroupState(bool exists, TState? value, bool hasTimedOut, long watermarkMs, long processingTimeMs, GroupStateTimeout timeoutKind)
+    internal GroupState(GroupStateTimeout timeoutKind) => _timeoutKind = timeoutKind;
+
+    internal void Reset(bool exists, TState? value, bool hasTimedOut, long watermarkMs, long processingTimeMs)
     {
         Exists = exists;
         _value = value;
         HasTimedOut = hasTimedOut;
         CurrentWatermarkMs = watermarkMs;
         CurrentProcessingTimeMs = processingTimeMs;
-        _timeoutKind = timeoutKind;
+        TimeoutTimestampMs = NoTimestamp;
+        Removed = false;
     }
 
     /// <summary>Whether the key has state.</summary>
     public bool Exists { get; private set; }
 
     /// <summary>True when this call is a timeout (no rows).</summary>
-    public bool HasTimedOut { get; }
+    public bool HasTimedOut { get; private set; }
 
     /// <summary>The batch's eviction watermark.</summary>
-    public long CurrentWatermarkMs { get; }
+    public long CurrentWatermarkMs { get; private set; }
 
     /// <summary>The batch's processing time.</summary>
-    public long CurrentProcessingTimeMs { get; }
+    public long CurrentProcessingTimeMs { get; private set; }
 
     /// <summary>The timeout set during this call, or <see cref="NoTimestamp"/>.</summary>
     public long TimeoutTimestampMs { get; private set; } = NoTimestamp;

@@ -30,7 +30,10 @@ internal static class StateFile
         {
             var crc = new Crc32();
             using var hashing = new HashingStream(file, crc);
-            using (var writer = new BinaryWriter(hashing, System.Text.Encoding.UTF8, leaveOpen: true))
+
+            // Records are tiny; buffer them so the checksum and the file see large writes.
+            using var buffered = new BufferedStream(hashing, 1 << 16);
+            using (var writer = new BinaryWriter(buffered, System.Text.Encoding.UTF8, leaveOpen: true))
             {
                 writer.Write(Magic);
                 writer.Write(FormatVersion);
@@ -39,6 +42,8 @@ internal static class StateFile
                 writer.Write(TagEnd);
                 writer.Write(count);
             }
+
+            buffered.Flush();
 
             Span<byte> sum = stackalloc byte[4];
             crc.GetCurrentHash(sum);
