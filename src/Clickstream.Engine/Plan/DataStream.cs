@@ -113,6 +113,25 @@ public abstract class DataStream<T> : PlanNode
     }
 
     /// <summary>
+    /// Spark's <c>session_window</c> aggregation: per group, events closer than <paramref name="gap"/> form one
+    /// session <c>[first event, last event + gap)</c>. Append (needs a watermark) or Complete mode.
+    /// </summary>
+    public AggregatedStream<T, TOut> SessionWindowAggregate<TGroup, TBuffer, TOut>(
+        TimeSpan gap,
+        Func<T, TGroup> group,
+        IKeyCodec<TGroup> groupCodec,
+        IAggregateFunction<T, TBuffer> function,
+        IStateCodec<TBuffer> bufferCodec,
+        Func<TimeWindow, TGroup, TBuffer, TOut> result,
+        OutputMode mode,
+        Func<T, long>? eventTimeMicros = null)
+        where TGroup : notnull
+    {
+        var time = eventTimeMicros ?? EventTimeMicros ?? throw new InvalidOperationException("a session window needs an event-time column: call WithWatermark or pass eventTimeMicros");
+        return new SessionWindowNode<T, TGroup, TBuffer, TOut>(this, time, gap.Ticks / 10, group, groupCodec, function, bufferCodec, result, mode);
+    }
+
+    /// <summary>
     /// Spark's <c>flatMapGroupsWithState</c>: per key, <paramref name="function"/> gets the batch's rows (arrival
     /// order) and the key's state, and may set an event-time or processing-time timeout; timed-out keys are
     /// called again with no rows and <see cref="GroupState{TState}.HasTimedOut"/> set.

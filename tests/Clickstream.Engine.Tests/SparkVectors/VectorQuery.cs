@@ -214,6 +214,28 @@ internal sealed partial class VectorQuery
                     time);
             }
 
+            case "sessionWindowAggregate":
+            {
+                var gap = TimeSpan.FromMilliseconds(IntervalParser.ParseMilliseconds(op.GetProperty("gap").GetString()!));
+                var groups = GroupIndexes(op, Col);
+                var (fn, _) = AggregateFunction(op, Col);
+                return stream.SessionWindowAggregate(
+                    gap,
+                    row => groups.Select(g => row[g]).ToArray(),
+                    RowKeyCodec.Instance,
+                    fn,
+                    ValueCodecs.Int64,
+                    (w, g, value) => Project(new Dictionary<string, object?>
+                    {
+                        ["start"] = new VectorValues.Timestamp(w.StartMicros),
+                        ["end"] = new VectorValues.Timestamp(w.EndMicros),
+                        ["duration"] = new VectorValues.Timestamp(w.EndMicros - w.StartMicros),
+                        ["__agg"] = value,
+                    }, groups.Select(i => schema[i]).ToList(), g),
+                    Mode,
+                    time);
+            }
+
             case "keyedAggregate":
             case "globalAggregate":
             {
