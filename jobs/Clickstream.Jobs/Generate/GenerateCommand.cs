@@ -97,6 +97,7 @@ internal sealed class GenerateCommand : ICommand
         var existing = Directory.GetFiles(directory, "events-*.ndjson*");
         if (existing.Length > 0)
         {
+            Array.Sort(existing, StringComparer.Ordinal);
             throw new UsageException(
                 $"{directory} already holds {existing.Length} events-*.ndjson file(s), such as {Path.GetFileName(existing[0])}; " +
                 "use an empty folder or delete them first");

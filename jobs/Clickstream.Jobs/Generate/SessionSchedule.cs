@@ -6,6 +6,11 @@ namespace Clickstream.Jobs.Generate;
 /// heap over a few hundred thousand live sessions was the generator's largest cost. Within a bucket, sessions
 /// come out in the order they went in, which keeps the output deterministic.
 /// </summary>
+/// <remarks>
+/// A due time beyond the wheel's span (possible only when overdue sessions pile up in a very sparse stream) is
+/// clamped to the last bucket, so that session comes due early; its steps still never go back in time.
+/// A slot never mixes two laps of the wheel: the cursor only passes a slot once it is empty.
+/// </remarks>
 internal sealed class SessionSchedule
 {
     public const long BucketMicros = 100_000;
@@ -24,12 +29,7 @@ internal sealed class SessionSchedule
 
     public void Add(Session session, long dueMicros)
     {
-        var bucket = Math.Max(Bucket(dueMicros), _cursor);
-        if (bucket - _cursor >= BucketCount)
-        {
-            throw new InvalidOperationException("a session was scheduled beyond the timing wheel's span");
-        }
-
+        var bucket = Math.Clamp(Bucket(dueMicros), _cursor, _cursor + BucketCount - 1);
         var slot = (int)(bucket & Mask);
         session.NextScheduled = null;
         if (_tails[slot] is { } tail)
@@ -49,6 +49,13 @@ internal sealed class SessionSchedule
     public Session? TakeDue(long nowMicros)
     {
         var now = Bucket(nowMicros);
+        if (Count == 0)
+        {
+            // Nothing is waiting, so the cursor can catch up with the clock at once.
+            _cursor = Math.Max(_cursor, now);
+            return null;
+        }
+
         while (Count > 0 && _cursor <= now)
         {
             var slot = (int)(_cursor & Mask);

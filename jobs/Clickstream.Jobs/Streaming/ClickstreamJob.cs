@@ -43,11 +43,19 @@ internal static class ClickstreamJob
         // decide lateness by window end and count them in the `late` ledger.
         var unique = events.DropDuplicatesWithinWatermark(e => e.EventKey, KeyCodecs.UInt128, LateRowPolicy.Keep, () => new CompactDedupState());
 
-        var counted = unique.FlatMap<MetricRow>(ToMetricRows, m => m.TimeMicros, "MetricRows");
-        var funnel = unique.FlatMapGroupsWithState<UInt128, FunnelState, MetricRow>(
-            e => e.SessionKey, KeyCodecs.UInt128, FunnelState.Codec, GroupStateTimeout.EventTime, FunnelFunction.Apply, m => m.TimeMicros, LateRowPolicy.Keep);
+        // One pass counts every per-event metric: events by type, page views by category, product views.
+        var counts = unique.WindowAggregate<MetricKey, long, StoreRow>(
+            Window,
+            (Action<ClickEvent, List<MetricKey>>)AddMetricKeys,
+            MetricKey.Codec,
+            Aggregates.Count<ClickEvent>(),
+            ValueCodecs.Int64,
+            (w, k, n) => new StoreRow(k.Metric, w.StartMicros, w.EndMicros, k.Key, n, null, false),
+            OutputMode.Update);
 
-        var counts = counted.Union(funnel).WindowAggregate(
+        var funnelSteps = unique.FlatMapGroupsWithState<UInt128, FunnelState, MetricRow>(
+            e => e.SessionKey, KeyCodecs.UInt128, FunnelState.Codec, GroupStateTimeout.EventTime, FunnelFunction.Apply, m => m.TimeMicros, LateRowPolicy.Keep);
+        var funnel = funnelSteps.WindowAggregate(
             Window,
             m => new MetricKey(m.Metric, m.Key),
             MetricKey.Codec,
@@ -65,32 +73,27 @@ internal static class ClickstreamJob
             (w, _, sketch) => new StoreRow(Metric.ActiveUsers, w.StartMicros, w.EndMicros, null, sketch.Estimate(), sketch.ToBytes(), false),
             OutputMode.Update);
 
-        var late = counts.LateRows.FlatMap<StoreRow>((m, o) =>
-        {
-            if (string.Equals(m.Metric, Metric.Events, StringComparison.Ordinal))
-            {
-                o.Add(Ledger(Metric.Late, m.TimeMicros));
-            }
-        });
+        // A late event has all its groups in one (closed) window, so it appears once among the late rows.
+        var late = counts.LateRows.Select(e => Ledger(Metric.Late, e.TimestampMicros));
         var duplicates = unique.Duplicates.Select(e => Ledger(Metric.Duplicates, e.TimestampMicros));
         var invalidLedger = invalid.FlatMapWithBatch<StoreRow>((r, batch, o) =>
             o.Add(Ledger(Metric.Invalid, r.TimestampMicros ?? (batch.BatchTimestampMs * 1000))));
 
         return new QueryDefinition("clickstream")
             .WriteTo(invalid, quarantine)
-            .WriteTo(counts.Union(activeUsers, late, duplicates, invalidLedger), store);
+            .WriteTo(counts.Union(funnel, activeUsers, late, duplicates, invalidLedger), store);
     }
 
-    private static void ToMetricRows(ClickEvent e, List<MetricRow> output)
+    private static void AddMetricKeys(ClickEvent e, List<MetricKey> keys)
     {
-        output.Add(new MetricRow(Metric.Events, e.EventType, e.TimestampMicros));
+        keys.Add(new MetricKey(Metric.Events, e.EventType));
         switch (e.TypeCode)
         {
             case EventTypeCode.PageView:
-                output.Add(new MetricRow(Metric.PageViews, e.Category ?? Metric.NoCategory, e.TimestampMicros));
+                keys.Add(new MetricKey(Metric.PageViews, e.Category ?? Metric.NoCategory));
                 break;
             case EventTypeCode.ProductView when e.ProductId is not null:
-                output.Add(new MetricRow(Metric.TopProducts, e.ProductId, e.TimestampMicros));
+                keys.Add(new MetricKey(Metric.TopProducts, e.ProductId));
                 break;
         }
     }

@@ -50,10 +50,11 @@ public sealed class BatchExecution
 
         var runtime = (NodeRuntime<T>)_query.RuntimeOf(node);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var rows = runtime.Compute(this);
         if (Environment.GetEnvironmentVariable("CLICKSTREAM_PROFILE") == "1")
         {
-            Console.Error.WriteLine($"  node {node.Name}: {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms incl, {rows.Count} rows");
+            Console.Error.WriteLine($"  node {node.Name}: {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms incl, cpu {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds:F0} ms incl, {rows.Count} rows");
         }
 
         _outputs[node] = rows;

@@ -123,13 +123,19 @@ internal sealed class AggregateNode<T, TKey, TBuffer, TOut> : AggregatedStream<T
                 var row = span[i];
                 keys.Clear();
                 spec.Keys(row, keys);
+                var rowIsLate = false;
                 foreach (var key in keys)
                 {
                     if (useWatermark && keyTime!(key) <= lateLimit)
                     {
                         chunk.LateKeys ??= new HashSet<TKey>(spec.KeyCodec);
                         chunk.LateKeys.Add(key);
-                        chunk.Late.Add(row);
+                        if (!rowIsLate)
+                        {
+                            chunk.Late.Add(row);
+                            rowIsLate = true;
+                        }
+
                         continue;
                     }
 

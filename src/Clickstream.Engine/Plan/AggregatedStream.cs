@@ -10,6 +10,6 @@ public abstract class AggregatedStream<TIn, TOut> : DataStream<TOut>
     {
     }
 
-    /// <summary>Input rows dropped because a group they belong to was already behind the watermark (one entry per late group membership).</summary>
+    /// <summary>Input rows with at least one group already behind the watermark (each such row once; its groups that were not late still count).</summary>
     public abstract DataStream<TIn> LateRows { get; }
 }

@@ -86,20 +86,58 @@ public abstract class DataStream<T> : PlanNode
         IStateCodec<TBuffer> bufferCodec,
         Func<TimeWindow, TGroup, TBuffer, TOut> result,
         OutputMode mode,
+        Func<T, long>? eventTimeMicros = null) =>
+        WindowAggregate<TGroup, TBuffer, TOut>(window, (row, groups) => groups.Add(group(row)), groupCodec, function, bufferCodec, result, mode, eventTimeMicros);
+
+    /// <summary>
+    /// A windowed aggregation in which a row may count in several groups of its windows (like several
+    /// group-bys sharing one pass): <paramref name="groups"/> adds the row's groups.
+    /// </summary>
+    public AggregatedStream<T, TOut> WindowAggregate<TGroup, TBuffer, TOut>(
+        WindowSpec window,
+        Action<T, List<TGroup>> groups,
+        IKeyCodec<TGroup> groupCodec,
+        IAggregateFunction<T, TBuffer> function,
+        IStateCodec<TBuffer> bufferCodec,
+        Func<TimeWindow, TGroup, TBuffer, TOut> result,
+        OutputMode mode,
         Func<T, long>? eventTimeMicros = null)
     {
         var time = eventTimeMicros ?? EventTimeMicros ?? throw new InvalidOperationException("a window aggregation needs an event-time column: call WithWatermark or pass eventTimeMicros");
         var keyCodec = new WindowKeyCodec<TGroup>(groupCodec);
+        var tumbling = window.WindowMicros == window.SlideMicros;
         var spec = new AggregationSpec<T, WindowKey<TGroup>, TBuffer, TOut>(
             (row, keys) =>
             {
+                // One list per thread: the expander runs inside the aggregation's parallel chunks.
+                var g = GroupBuffer<TGroup>.Instance ??= new List<TGroup>(4);
+                g.Clear();
+                groups(row, g);
+                if (g.Count == 0)
+                {
+                    return;
+                }
+
                 var t = time(row);
+                if (tumbling)
+                {
+                    var w = window.AssignTumbling(t);
+                    foreach (var x in g)
+                    {
+                        keys.Add(new WindowKey<TGroup>(w, x));
+                    }
+
+                    return;
+                }
+
                 Span<TimeWindow> windows = stackalloc TimeWindow[window.MaxWindowsPerEvent];
                 var n = window.Assign(t, windows);
-                var g = group(row);
-                for (var i = 0; i < n; i++)
+                foreach (var x in g)
                 {
-                    keys.Add(new WindowKey<TGroup>(windows[i], g));
+                    for (var i = 0; i < n; i++)
+                    {
+                        keys.Add(new WindowKey<TGroup>(windows[i], x));
+                    }
                 }
             },
             keyCodec,
