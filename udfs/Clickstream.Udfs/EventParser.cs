@@ -71,6 +71,12 @@ public sealed class EventParser
             return Reject(out error, InvalidReason.BadEncoding, "the line is not valid UTF-8");
         }
 
+        if (UseFastPath && TryFastPath(line, out ev))
+        {
+            error = default;
+            return true;
+        }
+
         var fields = default(ScannedFields);
         var reader = new Utf8JsonReader(line, ReaderOptions);
         try
@@ -110,6 +116,37 @@ public sealed class EventParser
             fields.Category,
             fields.ProductId);
         error = default;
+        return true;
+    }
+
+    /// <summary>False forces every line through the full reader (tests compare the two paths).</summary>
+    internal bool UseFastPath { get; set; } = true;
+
+    /// <summary>The common case without tokenising the whole line; see <see cref="FastEventScanner"/>.</summary>
+    private bool TryFastPath(ReadOnlySpan<byte> line, out ClickEvent ev)
+    {
+        ev = default;
+        if (!FastEventScanner.TryScan(line, out var f)
+            || !Iso8601.TryParseMicros(line.Slice(f.TimestampStart, f.TimestampLength), out var micros))
+        {
+            return false;
+        }
+
+        var type = line.Slice(f.EventTypeStart, f.EventTypeLength);
+        if (!KnownEventTypes.TryMatch(type, out var name, out var code))
+        {
+            name = _otherTypes.Intern(type);
+        }
+
+        ev = new ClickEvent(
+            XxHash128.HashToUInt128(line.Slice(f.EventIdStart, f.EventIdLength)),
+            name,
+            code,
+            micros,
+            XxHash3.HashToUInt64(line.Slice(f.UserIdStart, f.UserIdLength)),
+            XxHash128.HashToUInt128(line.Slice(f.SessionIdStart, f.SessionIdLength)),
+            f.CategoryLength > 0 ? _categories.Intern(line.Slice(f.CategoryStart, f.CategoryLength)) : null,
+            f.ProductIdLength > 0 ? _productIds.Intern(line.Slice(f.ProductIdStart, f.ProductIdLength)) : null);
         return true;
     }
 
