@@ -52,6 +52,17 @@ internal static class Program
             await Console.Error.WriteLineAsync($"clickstream {command.Name}: stopped");
             return 130;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            // Environment and data problems: a clear message, not a stack trace. Checkpoints make a rerun safe.
+            await Console.Error.WriteLineAsync($"clickstream {command.Name}: error: {e.Message}");
+            if (Environment.GetEnvironmentVariable("CLICKSTREAM_DEBUG") == "1")
+            {
+                await Console.Error.WriteLineAsync(e.ToString());
+            }
+
+            return 1;
+        }
     }
 
     private static void PrintOverview(TextWriter w)

@@ -96,6 +96,13 @@ public sealed class StreamingQuery : IDisposable
             _runtime.Cancellation = cancellationToken;
             return RunNextBatchCore(allowNoDataBatch);
         }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            // Parallel operators wrap the one real failure; report that failure itself.
+            _failure = e.InnerExceptions[0];
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_failure);
+            throw;
+        }
         catch (Exception e)
         {
             _failure = e;

@@ -106,18 +106,27 @@ internal abstract class StatefulRuntime<TOut> : NodeRuntime<TOut>, IStatefulRunt
     protected (TKey[] Keys, List<int>[] Partitions) Shuffle<TRow, TKey>(List<TRow> rows, Func<TRow, TKey> key, IKeyCodec<TKey> codec)
     {
         var keys = new TKey[rows.Count];
+        var partitionOf = new int[rows.Count];
+        ParallelChunks.Run(rows.Count, ParallelChunks.ChunkCount(rows.Count), (_, from, to) =>
+        {
+            var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows);
+            for (var i = from; i < to; i++)
+            {
+                var k = key(span[i]);
+                keys[i] = k;
+                partitionOf[i] = PartitionOf(codec.StableHash(k));
+            }
+        }, CancellationToken.None);
+
         var parts = new List<int>[Partitions];
         for (var p = 0; p < Partitions; p++)
         {
             parts[p] = new List<int>((rows.Count / Partitions) + 16);
         }
 
-        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows);
-        for (var i = 0; i < span.Length; i++)
+        for (var i = 0; i < partitionOf.Length; i++)
         {
-            var k = key(span[i]);
-            keys[i] = k;
-            parts[PartitionOf(codec.StableHash(k))].Add(i);
+            parts[partitionOf[i]].Add(i);
         }
 
         return (keys, parts);

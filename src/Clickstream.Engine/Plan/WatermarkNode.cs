@@ -22,11 +22,23 @@ internal sealed class WatermarkNode<T>(DataStream<T> input, Func<T, long> eventT
         public override List<T> Compute(BatchExecution batch)
         {
             var rows = batch.Get(input);
-            var stats = batch.StatsFor(Node);
-            var time = eventTime;
-            foreach (var row in rows)
+            var chunks = ParallelChunks.ChunkCount(rows.Count);
+            var partial = new WatermarkStats[chunks];
+            ParallelChunks.Run(rows.Count, chunks, (c, from, to) =>
             {
-                stats.Add(time(row));
+                var stats = new WatermarkStats();
+                foreach (var row in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows)[from..to])
+                {
+                    stats.Add(eventTime(row));
+                }
+
+                partial[c] = stats;
+            }, batch.Cancellation);
+
+            var total = batch.StatsFor(Node);
+            foreach (var p in partial)
+            {
+                total.Merge(p);
             }
 
             return rows;
