@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Clickstream.Engine.Windows;
 using Clickstream.Engine.Time;
+using Clickstream.Engine.Windows;
 
 namespace Clickstream.Engine.Tests.SparkVectors;
 

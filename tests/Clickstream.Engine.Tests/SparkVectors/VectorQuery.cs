@@ -191,81 +191,81 @@ internal sealed partial class VectorQuery
         switch (type)
         {
             case "windowAggregate":
-            {
-                var window = new WindowSpec(
-                    IntervalParser.ParseMilliseconds(op.GetProperty("windowDuration").GetString()!) * 1000,
-                    IntervalParser.ParseMilliseconds(op.GetProperty("slideDuration").GetString()!) * 1000,
-                    op.TryGetProperty("startTime", out var st) ? IntervalParser.ParseMilliseconds(st.GetString()!) * 1000 : 0);
-                var groups = GroupIndexes(op, Col);
-                var (fn, _) = AggregateFunction(op, Col);
-                return stream.WindowAggregate(
-                    window,
-                    row => groups.Select(g => row[g]).ToArray(),
-                    RowKeyCodec.Instance,
-                    fn,
-                    ValueCodecs.Int64,
-                    (w, g, value) => Project(new Dictionary<string, object?>
-                    {
-                        ["windowStart"] = new VectorValues.Timestamp(w.StartMicros),
-                        ["windowEnd"] = new VectorValues.Timestamp(w.EndMicros),
-                        ["__agg"] = value,
-                    }, groups.Select(i => schema[i]).ToList(), g),
-                    Mode,
-                    time);
-            }
+                {
+                    var window = new WindowSpec(
+                        IntervalParser.ParseMilliseconds(op.GetProperty("windowDuration").GetString()!) * 1000,
+                        IntervalParser.ParseMilliseconds(op.GetProperty("slideDuration").GetString()!) * 1000,
+                        op.TryGetProperty("startTime", out var st) ? IntervalParser.ParseMilliseconds(st.GetString()!) * 1000 : 0);
+                    var groups = GroupIndexes(op, Col);
+                    var (fn, _) = AggregateFunction(op, Col);
+                    return stream.WindowAggregate(
+                        window,
+                        row => groups.Select(g => row[g]).ToArray(),
+                        RowKeyCodec.Instance,
+                        fn,
+                        ValueCodecs.Int64,
+                        (w, g, value) => Project(new Dictionary<string, object?>
+                        {
+                            ["windowStart"] = new VectorValues.Timestamp(w.StartMicros),
+                            ["windowEnd"] = new VectorValues.Timestamp(w.EndMicros),
+                            ["__agg"] = value,
+                        }, groups.Select(i => schema[i]).ToList(), g),
+                        Mode,
+                        time);
+                }
 
             case "sessionWindowAggregate":
-            {
-                var gap = TimeSpan.FromMilliseconds(IntervalParser.ParseMilliseconds(op.GetProperty("gap").GetString()!));
-                var groups = GroupIndexes(op, Col);
-                var (fn, _) = AggregateFunction(op, Col);
-                return stream.SessionWindowAggregate(
-                    gap,
-                    row => groups.Select(g => row[g]).ToArray(),
-                    RowKeyCodec.Instance,
-                    fn,
-                    ValueCodecs.Int64,
-                    (w, g, value) => Project(new Dictionary<string, object?>
-                    {
-                        ["start"] = new VectorValues.Timestamp(w.StartMicros),
-                        ["end"] = new VectorValues.Timestamp(w.EndMicros),
-                        ["duration"] = new VectorValues.Timestamp(w.EndMicros - w.StartMicros),
-                        ["__agg"] = value,
-                    }, groups.Select(i => schema[i]).ToList(), g),
-                    Mode,
-                    time);
-            }
+                {
+                    var gap = TimeSpan.FromMilliseconds(IntervalParser.ParseMilliseconds(op.GetProperty("gap").GetString()!));
+                    var groups = GroupIndexes(op, Col);
+                    var (fn, _) = AggregateFunction(op, Col);
+                    return stream.SessionWindowAggregate(
+                        gap,
+                        row => groups.Select(g => row[g]).ToArray(),
+                        RowKeyCodec.Instance,
+                        fn,
+                        ValueCodecs.Int64,
+                        (w, g, value) => Project(new Dictionary<string, object?>
+                        {
+                            ["start"] = new VectorValues.Timestamp(w.StartMicros),
+                            ["end"] = new VectorValues.Timestamp(w.EndMicros),
+                            ["duration"] = new VectorValues.Timestamp(w.EndMicros - w.StartMicros),
+                            ["__agg"] = value,
+                        }, groups.Select(i => schema[i]).ToList(), g),
+                        Mode,
+                        time);
+                }
 
             case "keyedAggregate":
             case "globalAggregate":
-            {
-                var groups = type == "globalAggregate" ? [] : GroupIndexes(op, Col);
-                var (fn, _) = AggregateFunction(op, Col);
-                var keyTimeIndex = eventTimeColumn is null ? -1 : Array.IndexOf(groups, Col(eventTimeColumn));
-                var spec = new AggregationSpec<Row, Row, long, Row>(
-                    (row, keys) => keys.Add(groups.Select(g => row[g]).ToArray()),
-                    RowKeyCodec.Instance,
-                    fn,
-                    ValueCodecs.Int64,
-                    (k, value) => Project(new Dictionary<string, object?> { ["__agg"] = value }, groups.Select(i => schema[i]).ToList(), k),
-                    Mode,
-                    keyTimeIndex >= 0 ? k => (long)k[keyTimeIndex]! : null,
-                    type);
-                return stream.Aggregate(spec);
-            }
+                {
+                    var groups = type == "globalAggregate" ? [] : GroupIndexes(op, Col);
+                    var (fn, _) = AggregateFunction(op, Col);
+                    var keyTimeIndex = eventTimeColumn is null ? -1 : Array.IndexOf(groups, Col(eventTimeColumn));
+                    var spec = new AggregationSpec<Row, Row, long, Row>(
+                        (row, keys) => keys.Add(groups.Select(g => row[g]).ToArray()),
+                        RowKeyCodec.Instance,
+                        fn,
+                        ValueCodecs.Int64,
+                        (k, value) => Project(new Dictionary<string, object?> { ["__agg"] = value }, groups.Select(i => schema[i]).ToList(), k),
+                        Mode,
+                        keyTimeIndex >= 0 ? k => (long)k[keyTimeIndex]! : null,
+                        type);
+                    return stream.Aggregate(spec);
+                }
 
             case "dropDuplicates":
             case "dropDuplicatesWithinWatermark":
-            {
-                var keys = op.TryGetProperty("keys", out var ks) && ks.GetArrayLength() > 0
-                    ? ks.EnumerateArray().Select(k => Col(k.GetString()!)).ToArray()
-                    : Enumerable.Range(0, schema.Count).ToArray();
-                var keyTime = eventTimeColumn is null ? -1 : Array.IndexOf(keys, Col(eventTimeColumn));
-                DataStream<Row> deduped = type == "dropDuplicates"
-                    ? stream.DropDuplicates(row => keys.Select(k => row[k]).ToArray(), RowKeyCodec.Instance, keyTime >= 0 ? k => (long)k[keyTime]! : null)
-                    : stream.DropDuplicatesWithinWatermark(row => keys.Select(k => row[k]).ToArray(), RowKeyCodec.Instance);
-                return deduped.Select(row => ProjectRow(row, schema));
-            }
+                {
+                    var keys = op.TryGetProperty("keys", out var ks) && ks.GetArrayLength() > 0
+                        ? ks.EnumerateArray().Select(k => Col(k.GetString()!)).ToArray()
+                        : Enumerable.Range(0, schema.Count).ToArray();
+                    var keyTime = eventTimeColumn is null ? -1 : Array.IndexOf(keys, Col(eventTimeColumn));
+                    DataStream<Row> deduped = type == "dropDuplicates"
+                        ? stream.DropDuplicates(row => keys.Select(k => row[k]).ToArray(), RowKeyCodec.Instance, keyTime >= 0 ? k => (long)k[keyTime]! : null)
+                        : stream.DropDuplicatesWithinWatermark(row => keys.Select(k => row[k]).ToArray(), RowKeyCodec.Instance);
+                    return deduped.Select(row => ProjectRow(row, schema));
+                }
 
             case "stateless":
                 return stream.Select(row => ProjectRow(row, schema));
