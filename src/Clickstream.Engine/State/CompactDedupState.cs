@@ -7,15 +7,20 @@ namespace Clickstream.Engine.State;
 /// whole seconds since 2000-01-01 (rounded up, so a key is kept at least as long as asked). Open addressing with
 /// linear probing and tombstones; the table grows by 1.5× at 80% load, so live keys cost 20–30 bytes each.
 /// A 96-bit hash makes a false duplicate vanishingly unlikely (about 10⁻¹² after 10⁹ keys).
+/// Changes since the last commit are marked in the slots themselves (the top bit of the expiry), so a commit
+/// finds them with one scan and no side list: memory is the table alone.
 /// </summary>
 public sealed class CompactDedupState : IDedupState<UInt128>
 {
     private const uint Empty = 0;
     private const uint Tombstone = 1;
+    private const uint Dirty = 0x8000_0000;
+    private const uint ValueMask = 0x7FFF_FFFF;
     private const long EpochMicros = 946_684_800_000_000; // 2000-01-01T00:00:00Z
     private const int MinCapacity = 1024;
 
-    private readonly List<(ulong A, uint B, uint Expiry)> _changes = [];
+    // Deletions not yet committed whose tombstones a rehash dropped (rare: only when the table resizes mid-batch).
+    private readonly List<(ulong A, uint B)> _pendingDeletes = [];
     private Slot[] _slots = new Slot[MinCapacity];
     private int _live;
     private int _used;
@@ -24,7 +29,7 @@ public sealed class CompactDedupState : IDedupState<UInt128>
     public long Count => _live;
 
     /// <inheritdoc />
-    public long MemoryBytes => ((long)_slots.Length * 16) + ((long)_changes.Capacity * 16);
+    public long MemoryBytes => (long)_slots.Length * 16;
 
     /// <inheritdoc />
     public bool TryAdd(UInt128 key, long expiresAtMicros)
@@ -32,13 +37,7 @@ public sealed class CompactDedupState : IDedupState<UInt128>
         var a = (ulong)key;
         var b = (uint)(key >> 64);
         var expiry = ToSeconds(expiresAtMicros);
-        if (!Insert(a, b, expiry))
-        {
-            return false;
-        }
-
-        _changes.Add((a, b, expiry));
-        return true;
+        return Insert(a, b, expiry | Dirty);
     }
 
     /// <inheritdoc />
@@ -56,10 +55,11 @@ public sealed class CompactDedupState : IDedupState<UInt128>
         for (var i = 0; i < slots.Length; i++)
         {
             ref var s = ref slots[i];
-            if (s.Expiry > Tombstone && s.Expiry <= limit)
+            var value = s.Expiry & ValueMask;
+            if (value > Tombstone && value <= limit)
             {
-                _changes.Add((s.A, s.B, Tombstone));
-                s.Expiry = Tombstone;
+                // A key added and expired within one batch never reached a file; a delete record is harmless.
+                s.Expiry = Tombstone | Dirty;
                 _live--;
                 removed++;
             }
@@ -79,7 +79,7 @@ public sealed class CompactDedupState : IDedupState<UInt128>
         _slots = new Slot[MinCapacity];
         _live = 0;
         _used = 0;
-        _changes.Clear();
+        _pendingDeletes.Clear();
         var (snapshot, deltas) = StateVersions.Plan(dir, version);
         if (snapshot > 0)
         {
@@ -101,9 +101,9 @@ public sealed class CompactDedupState : IDedupState<UInt128>
             {
                 foreach (var s in _slots)
                 {
-                    if (s.Expiry > Tombstone)
+                    if ((s.Expiry & ValueMask) > Tombstone)
                     {
-                        WriteRecord(w, StateFile.TagPut, s.A, s.B, s.Expiry);
+                        WriteRecord(w, StateFile.TagPut, s.A, s.B, s.Expiry & ValueMask);
                     }
                 }
 
@@ -114,19 +114,42 @@ public sealed class CompactDedupState : IDedupState<UInt128>
         {
             StateFile.Write(StateFile.PathFor(dir, version, false), StateFile.KindDelta, w =>
             {
-                foreach (var (a, b, expiry) in _changes)
+                // Deletes first: a key removed and added again in one batch has a dirty tombstone and a dirty
+                // live slot, and its final state is the live one.
+                long n = 0;
+                foreach (var (a, b) in _pendingDeletes)
                 {
-                    WriteRecord(w, expiry == Tombstone ? StateFile.TagDelete : StateFile.TagPut, a, b, expiry);
+                    WriteRecord(w, StateFile.TagDelete, a, b, 0);
+                    n++;
                 }
 
-                return _changes.Count;
+                foreach (var s in _slots)
+                {
+                    if (s.Expiry == (Tombstone | Dirty))
+                    {
+                        WriteRecord(w, StateFile.TagDelete, s.A, s.B, 0);
+                        n++;
+                    }
+                }
+
+                foreach (var s in _slots)
+                {
+                    if ((s.Expiry & Dirty) != 0 && (s.Expiry & ValueMask) > Tombstone)
+                    {
+                        WriteRecord(w, StateFile.TagPut, s.A, s.B, s.Expiry & ValueMask);
+                        n++;
+                    }
+                }
+
+                return n;
             });
         }
 
-        _changes.Clear();
-        if (_changes.Capacity > 1 << 20)
+        _pendingDeletes.Clear();
+        var slots = _slots;
+        for (var i = 0; i < slots.Length; i++)
         {
-            _changes.Capacity = 1024;
+            slots[i].Expiry &= ValueMask;
         }
     }
 
@@ -137,8 +160,9 @@ public sealed class CompactDedupState : IDedupState<UInt128>
             return 2;
         }
 
+        // 31 bits of seconds reach 2068; later expiries are kept until then (the top bit marks unsaved changes).
         var seconds = ((micros - EpochMicros) + 999_999) / 1_000_000;
-        return seconds >= uint.MaxValue ? uint.MaxValue : (uint)Math.Max(2, seconds);
+        return seconds >= ValueMask ? ValueMask : (uint)Math.Max(2, seconds);
     }
 
     private static void WriteRecord(BinaryWriter w, byte tag, ulong a, uint b, uint expiry)
@@ -158,7 +182,7 @@ public sealed class CompactDedupState : IDedupState<UInt128>
         var b = r.ReadUInt32();
         if (tag == StateFile.TagPut)
         {
-            Insert(a, b, r.ReadUInt32());
+            Insert(a, b, r.ReadUInt32() & ValueMask);
         }
         else
         {
@@ -186,9 +210,10 @@ public sealed class CompactDedupState : IDedupState<UInt128>
                 break;
             }
 
-            if (s.Expiry == Tombstone)
+            if ((s.Expiry & ValueMask) == Tombstone)
             {
-                if (firstTombstone < 0)
+                // Only a committed tombstone may be reused: a dirty one still owes its delete record.
+                if (firstTombstone < 0 && s.Expiry == Tombstone)
                 {
                     firstTombstone = i;
                 }
@@ -246,9 +271,13 @@ public sealed class CompactDedupState : IDedupState<UInt128>
         _used = 0;
         foreach (var s in old)
         {
-            if (s.Expiry > Tombstone)
+            if ((s.Expiry & ValueMask) > Tombstone)
             {
                 Insert(s.A, s.B, s.Expiry);
+            }
+            else if (s.Expiry == (Tombstone | Dirty))
+            {
+                _pendingDeletes.Add((s.A, s.B));
             }
         }
     }
