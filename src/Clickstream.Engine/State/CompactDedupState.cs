@@ -3,20 +3,20 @@ using System.Runtime.InteropServices;
 namespace Clickstream.Engine.State;
 
 /// <summary>
-/// Deduplication state for 128-bit hashed keys in 16 bytes per slot: 96 bits of the key hash and the expiry in
-/// whole seconds since 2000-01-01 (rounded up, so a key is kept at least as long as asked). Open addressing with
-/// linear probing and tombstones; the table grows by 1.5× at 80% load, so live keys cost 20–30 bytes each.
-/// A 96-bit hash makes a false duplicate vanishingly unlikely (about 10⁻¹² after 10⁹ keys).
-/// Changes since the last commit are marked in the slots themselves (the top bit of the expiry), so a commit
-/// finds them with one scan and no side list: memory is the table alone.
+/// Deduplication state for 128-bit hashed keys in 16 bytes per slot: 95 bits of the key hash, a "changed since
+/// the last commit" bit, and the expiry as 32 bits of milliseconds above a base that follows the watermark (the
+/// last eviction limit). Expiries are exact to the millisecond up to 49 days above the watermark; later ones are
+/// kept until then. Open addressing with linear probing; the table grows by 1.5× at 80% load, so a live key costs
+/// 20–30 bytes. A 95-bit hash makes a false duplicate vanishingly unlikely (about 10⁻¹¹ after 10⁹ keys).
 /// </summary>
+/// <remarks>Owned by one partition worker at a time.</remarks>
 public sealed class CompactDedupState : IDedupState<UInt128>
 {
     private const uint Empty = 0;
     private const uint Tombstone = 1;
-    private const uint Dirty = 0x8000_0000;
-    private const uint ValueMask = 0x7FFF_FFFF;
-    private const long EpochMicros = 946_684_800_000_000; // 2000-01-01T00:00:00Z
+    private const uint AtOrBelowBase = 2; // expiry <= base: removable once an eviction limit reaches the base
+    private const uint DirtyBit = 0x8000_0000;
+    private const uint KeyMask = 0x7FFF_FFFF;
     private const int MinCapacity = 1024;
 
     // Deletions not yet committed whose tombstones a rehash dropped (rare: only when the table resizes mid-batch).
@@ -24,6 +24,8 @@ public sealed class CompactDedupState : IDedupState<UInt128>
     private Slot[] _slots = new Slot[MinCapacity];
     private int _live;
     private int _used;
+    private long _baseMs;
+    private bool _hasBase;
 
     /// <inheritdoc />
     public long Count => _live;
@@ -32,37 +34,43 @@ public sealed class CompactDedupState : IDedupState<UInt128>
     public long MemoryBytes => (long)_slots.Length * 16;
 
     /// <inheritdoc />
-    public bool TryAdd(UInt128 key, long expiresAtMicros)
-    {
-        var a = (ulong)key;
-        var b = (uint)(key >> 64);
-        var expiry = ToSeconds(expiresAtMicros);
-        return Insert(a, b, expiry | Dirty);
-    }
+    public bool TryAdd(UInt128 key, long expiresAtMicros) =>
+        Insert((ulong)key, (uint)(key >> 64) & KeyMask, Encode(FloorMillis(expiresAtMicros)), dirty: true);
 
     /// <inheritdoc />
     public long RemoveExpired(long limitMicros)
     {
-        // Expired when expiry·1s + epoch <= limit, i.e. expiry <= floor((limit − epoch) / 1s).
-        var limit = limitMicros <= EpochMicros ? 0 : (limitMicros - EpochMicros) / 1_000_000;
-        if (limit < 2)
-        {
-            return 0;
-        }
-
+        var limit = FloorMillis(limitMicros);
+        var rebase = _hasBase && limit > _baseMs;
         long removed = 0;
         var slots = _slots;
         for (var i = 0; i < slots.Length; i++)
         {
             ref var s = ref slots[i];
-            var value = s.Expiry & ValueMask;
-            if (value > Tombstone && value <= limit)
+            if (s.Expiry <= Tombstone)
+            {
+                continue;
+            }
+
+            var expired = s.Expiry == AtOrBelowBase ? _baseMs <= limit : Decode(s.Expiry) <= limit;
+            if (expired)
             {
                 // A key added and expired within one batch never reached a file; a delete record is harmless.
-                s.Expiry = Tombstone | Dirty;
+                s.Expiry = Tombstone;
+                s.B |= DirtyBit;
                 _live--;
                 removed++;
             }
+            else if (rebase)
+            {
+                // Still live, so its expiry is above the limit: re-express it relative to the new base.
+                s.Expiry = (uint)Math.Min(Decode(s.Expiry) - limit + AtOrBelowBase, uint.MaxValue);
+            }
+        }
+
+        if (rebase)
+        {
+            _baseMs = limit;
         }
 
         if (_live < _slots.Length / 4 && _slots.Length > MinCapacity)
@@ -79,6 +87,7 @@ public sealed class CompactDedupState : IDedupState<UInt128>
         _slots = new Slot[MinCapacity];
         _live = 0;
         _used = 0;
+        _hasBase = false;
         _pendingDeletes.Clear();
         var (snapshot, deltas) = StateVersions.Plan(dir, version);
         if (snapshot > 0)
@@ -95,94 +104,98 @@ public sealed class CompactDedupState : IDedupState<UInt128>
     /// <inheritdoc />
     public void Commit(string dir, long version, bool snapshot)
     {
-        if (snapshot)
+        StateFile.Write(StateFile.PathFor(dir, version, snapshot), snapshot ? StateFile.KindSnapshot : StateFile.KindDelta, w =>
         {
-            StateFile.Write(StateFile.PathFor(dir, version, true), StateFile.KindSnapshot, w =>
+            // The base first: the records after it are absolute, but loading re-expresses them relative to it.
+            w.Write(StateFile.TagMeta);
+            w.Write(_hasBase);
+            w.Write(_baseMs);
+            long n = 1;
+            if (!snapshot)
             {
-                foreach (var s in _slots)
-                {
-                    if ((s.Expiry & ValueMask) > Tombstone)
-                    {
-                        WriteRecord(w, StateFile.TagPut, s.A, s.B, s.Expiry & ValueMask);
-                    }
-                }
-
-                return _live;
-            });
-        }
-        else
-        {
-            StateFile.Write(StateFile.PathFor(dir, version, false), StateFile.KindDelta, w =>
-            {
-                // Deletes first: a key removed and added again in one batch has a dirty tombstone and a dirty
-                // live slot, and its final state is the live one.
-                long n = 0;
+                // Deletes before puts: a key removed and added again in one batch has a dirty tombstone and a
+                // dirty live slot, and its final state is the live one.
                 foreach (var (a, b) in _pendingDeletes)
                 {
-                    WriteRecord(w, StateFile.TagDelete, a, b, 0);
+                    WriteDelete(w, a, b);
                     n++;
                 }
 
                 foreach (var s in _slots)
                 {
-                    if (s.Expiry == (Tombstone | Dirty))
+                    if (s.Expiry == Tombstone && (s.B & DirtyBit) != 0)
                     {
-                        WriteRecord(w, StateFile.TagDelete, s.A, s.B, 0);
+                        WriteDelete(w, s.A, s.B & KeyMask);
                         n++;
                     }
                 }
+            }
 
-                foreach (var s in _slots)
+            foreach (var s in _slots)
+            {
+                if (s.Expiry > Tombstone && (snapshot || (s.B & DirtyBit) != 0))
                 {
-                    if ((s.Expiry & Dirty) != 0 && (s.Expiry & ValueMask) > Tombstone)
-                    {
-                        WriteRecord(w, StateFile.TagPut, s.A, s.B, s.Expiry & ValueMask);
-                        n++;
-                    }
+                    w.Write(StateFile.TagPut);
+                    w.Write(s.A);
+                    w.Write(s.B & KeyMask);
+                    w.Write(s.Expiry == AtOrBelowBase ? _baseMs : Decode(s.Expiry));
+                    n++;
                 }
+            }
 
-                return n;
-            });
-        }
+            return n;
+        });
 
         _pendingDeletes.Clear();
         var slots = _slots;
         for (var i = 0; i < slots.Length; i++)
         {
-            slots[i].Expiry &= ValueMask;
+            slots[i].B &= KeyMask;
         }
     }
 
-    private static uint ToSeconds(long micros)
+    private static long FloorMillis(long micros)
     {
-        if (micros <= EpochMicros)
-        {
-            return 2;
-        }
-
-        // 31 bits of seconds reach 2068; later expiries are kept until then (the top bit marks unsaved changes).
-        var seconds = ((micros - EpochMicros) + 999_999) / 1_000_000;
-        return seconds >= ValueMask ? ValueMask : (uint)Math.Max(2, seconds);
+        var ms = Math.DivRem(micros, 1000, out var rem);
+        return rem < 0 ? ms - 1 : ms;
     }
 
-    private static void WriteRecord(BinaryWriter w, byte tag, ulong a, uint b, uint expiry)
+    private static void WriteDelete(BinaryWriter w, ulong a, uint b)
     {
-        w.Write(tag);
+        w.Write(StateFile.TagDelete);
         w.Write(a);
         w.Write(b);
-        if (tag == StateFile.TagPut)
-        {
-            w.Write(expiry);
-        }
     }
+
+    private uint Encode(long expiryMs)
+    {
+        if (!_hasBase)
+        {
+            // Before the first eviction there is no watermark to follow: centre the range on the first expiry.
+            _baseMs = expiryMs - (1L << 31);
+            _hasBase = true;
+        }
+
+        var offset = expiryMs - _baseMs;
+        return offset <= 0 ? AtOrBelowBase : (uint)Math.Min(offset + AtOrBelowBase, uint.MaxValue);
+    }
+
+    private long Decode(uint value) => _baseMs + (value - AtOrBelowBase);
 
     private void Apply(byte tag, BinaryReader r)
     {
+        if (tag == StateFile.TagMeta)
+        {
+            _hasBase = r.ReadBoolean();
+            _baseMs = r.ReadInt64();
+            return;
+        }
+
         var a = r.ReadUInt64();
-        var b = r.ReadUInt32();
+        var b = r.ReadUInt32() & KeyMask;
         if (tag == StateFile.TagPut)
         {
-            Insert(a, b, r.ReadUInt32() & ValueMask);
+            Insert(a, b, Encode(r.ReadInt64()), dirty: false);
         }
         else
         {
@@ -192,7 +205,7 @@ public sealed class CompactDedupState : IDedupState<UInt128>
 
     private int IndexOf(ulong a) => (int)(((a >> 32) * (ulong)_slots.Length) >> 32);
 
-    private bool Insert(ulong a, uint b, uint expiry)
+    private bool Insert(ulong a, uint b, uint expiry, bool dirty)
     {
         if ((_used + 1) * 5L > _slots.Length * 4L)
         {
@@ -210,15 +223,15 @@ public sealed class CompactDedupState : IDedupState<UInt128>
                 break;
             }
 
-            if ((s.Expiry & ValueMask) == Tombstone)
+            if (s.Expiry == Tombstone)
             {
                 // Only a committed tombstone may be reused: a dirty one still owes its delete record.
-                if (firstTombstone < 0 && s.Expiry == Tombstone)
+                if (firstTombstone < 0 && (s.B & DirtyBit) == 0)
                 {
                     firstTombstone = i;
                 }
             }
-            else if (s.A == a && s.B == b)
+            else if (s.A == a && (s.B & KeyMask) == b)
             {
                 return false;
             }
@@ -238,7 +251,7 @@ public sealed class CompactDedupState : IDedupState<UInt128>
             _used++;
         }
 
-        slots[i] = new Slot { A = a, B = b, Expiry = expiry };
+        slots[i] = new Slot { A = a, B = dirty ? b | DirtyBit : b, Expiry = expiry };
         _live++;
         return true;
     }
@@ -249,9 +262,10 @@ public sealed class CompactDedupState : IDedupState<UInt128>
         var i = IndexOf(a);
         while (slots[i].Expiry != Empty)
         {
-            if (slots[i].Expiry > Tombstone && slots[i].A == a && slots[i].B == b)
+            if (slots[i].Expiry > Tombstone && slots[i].A == a && (slots[i].B & KeyMask) == b)
             {
                 slots[i].Expiry = Tombstone;
+                slots[i].B &= KeyMask;
                 _live--;
                 return;
             }
@@ -271,13 +285,13 @@ public sealed class CompactDedupState : IDedupState<UInt128>
         _used = 0;
         foreach (var s in old)
         {
-            if ((s.Expiry & ValueMask) > Tombstone)
+            if (s.Expiry > Tombstone)
             {
-                Insert(s.A, s.B, s.Expiry);
+                Insert(s.A, s.B & KeyMask, s.Expiry, (s.B & DirtyBit) != 0);
             }
-            else if (s.Expiry == (Tombstone | Dirty))
+            else if (s.Expiry == Tombstone && (s.B & DirtyBit) != 0)
             {
-                _pendingDeletes.Add((s.A, s.B));
+                _pendingDeletes.Add((s.A, s.B & KeyMask));
             }
         }
     }

@@ -15,6 +15,9 @@ internal static class StateFile
     public const byte KindSnapshot = 2;
     public const byte TagPut = 1;
     public const byte TagDelete = 2;
+
+    /// <summary>Operator metadata that applies to the records after it (e.g. the dedup state's expiry base).</summary>
+    public const byte TagMeta = 3;
     public const byte TagEnd = 0xFF;
 
     private static ReadOnlySpan<byte> Magic => "CSSF"u8;
@@ -90,7 +93,7 @@ internal static class StateFile
                 break;
             }
 
-            if (tag is not (TagPut or TagDelete))
+            if (tag is not (TagPut or TagDelete or TagMeta))
             {
                 throw new InvalidDataException($"state file {path} has an unknown record tag {tag}");
             }
