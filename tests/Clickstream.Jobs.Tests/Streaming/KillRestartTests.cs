@@ -12,7 +12,7 @@ namespace Clickstream.Jobs.Tests.Streaming;
 public sealed class KillRestartTests(ITestOutputHelper output)
 {
     private const int Files = 30;
-    private const int FilesPerBatch = 2;
+    private const int FilesPerBatch = 1;
     private const int DataBatches = Files / FilesPerBatch;
     private const int MinimumKills = 8;
 
@@ -20,8 +20,9 @@ public sealed class KillRestartTests(ITestOutputHelper output)
     private const string Start = "2024-03-01T00:00:00Z";
     private static readonly DateTimeOffset ProcessingTimeFrom = new(2024, 3, 2, 0, 0, 0, TimeSpan.Zero);
 
-    // How long each killed run lives: a fixed sequence, so every run of the test kills at the same moments.
-    private static readonly int[] KillAfterMs = [300, 1700, 550, 2500, 800, 1200, 400, 2100, 650, 1000, 350, 1500];
+    // Each killed run is killed this long after it planned its first batch (wrote a new offsets/N): a fixed
+    // sequence, tied to progress rather than to the clock, so kills land mid-run however fast the machine is.
+    private static readonly int[] KillAfterMs = [0, 15, 40, 5, 80, 25, 120, 10, 60, 30, 200, 1];
 
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(3);
 
@@ -41,10 +42,11 @@ public sealed class KillRestartTests(ITestOutputHelper output)
         var commitsAtKill = new List<int>();
         for (var attempt = 0; commitsAtKill.Count < MinimumKills && attempt < 5 * MinimumKills; attempt++)
         {
+            var plannedBefore = CheckpointReader.OffsetCount(killed.Checkpoint);
             using var process = ClickstreamProgram.Start(killed.Args);
             var stdout = process.StandardOutput.ReadToEndAsync();
             var errors = process.StandardError.ReadToEndAsync();
-            if (await ExitsWithinAsync(process, KillAfterMs[attempt % KillAfterMs.Length]))
+            if (await PlansOrExitsAsync(process, killed.Checkpoint, plannedBefore) || await ExitsWithinAsync(process, KillAfterMs[attempt % KillAfterMs.Length]))
             {
                 await stdout;
                 Assert.True(process.ExitCode == 0, await errors);
@@ -79,6 +81,18 @@ public sealed class KillRestartTests(ITestOutputHelper output)
     /// <summary>The files of each data batch, by batch id: replays must not change what a batch reads.</summary>
     private static List<(long BatchId, string Files)> DataBatchFiles(string checkpoint) =>
         [.. CheckpointReader.Batches(checkpoint).Where(b => b.Files.Count > 0).Select(b => (b.BatchId, string.Join(",", b.Files)))];
+
+    /// <summary>Waits until the run has planned a new batch (true if it exited first).</summary>
+    private static async Task<bool> PlansOrExitsAsync(Process process, string checkpoint, int plannedBefore)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!process.HasExited && CheckpointReader.OffsetCount(checkpoint) <= plannedBefore && deadline.Elapsed < RunTimeout)
+        {
+            await Task.Delay(2);
+        }
+
+        return process.HasExited;
+    }
 
     private static async Task<bool> ExitsWithinAsync(Process process, int milliseconds)
     {

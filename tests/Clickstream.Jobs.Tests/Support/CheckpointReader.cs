@@ -47,6 +47,13 @@ internal static class CheckpointReader
         return Directory.Exists(dir) ? Ids(dir).Count : 0;
     }
 
+    /// <summary>How many batches are planned (entries in <c>offsets/</c>).</summary>
+    public static int OffsetCount(string checkpoint)
+    {
+        var dir = Path.Combine(checkpoint, "offsets");
+        return Directory.Exists(dir) ? Ids(dir).Count : 0;
+    }
+
     /// <summary>The input rows of every batch reported in <c>progress.ndjson</c>, summed.</summary>
     public static long ReportedInputRows(string checkpoint) =>
         File.ReadLines(Path.Combine(checkpoint, "progress.ndjson"))
