@@ -77,6 +77,11 @@ public sealed class StreamingQuery : IDisposable
             throw new InvalidOperationException($"query '{definition.Name}' has no sink");
         }
 
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ShufflePartitions, 1, nameof(options.ShufflePartitions));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MinBatchesToRetain, 1, nameof(options.MinBatchesToRetain));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.SnapshotInterval, 1, nameof(options.SnapshotInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxParallelism, 1, nameof(options.MaxParallelism));
+
         return new StreamingQuery(definition, options);
     }
 
@@ -110,13 +115,12 @@ public sealed class StreamingQuery : IDisposable
         }
     }
 
-    /// <summary>Runs batches (data, then any needed no-data batches) until nothing is left.</summary>
-    public void ProcessAllAvailable(CancellationToken cancellationToken = default)
-    {
-        while (RunNextBatch(allowNoDataBatch: true, cancellationToken))
-        {
-        }
-    }
+    /// <summary>
+    /// Runs batches until all available data is processed, plus the no-data batches operators need to catch up with
+    /// the watermark. An operator that always wants another batch (a processing-time timeout) gets one, not an
+    /// endless series: a no-data batch that did not move the watermark ends the run.
+    /// </summary>
+    public void ProcessAllAvailable(CancellationToken cancellationToken = default) => RunUntilIdle(cancellationToken, cancellationToken);
 
     /// <summary>
     /// Runs with <paramref name="trigger"/> until it finishes (available-now, once) or <paramref name="cancellationToken"/>
@@ -135,10 +139,7 @@ public sealed class StreamingQuery : IDisposable
                     source.Freeze();
                 }
 
-                while (!cancellationToken.IsCancellationRequested && RunNextBatch(allowNoDataBatch: true, CancellationToken.None))
-                {
-                }
-
+                RunUntilIdle(CancellationToken.None, cancellationToken);
                 return;
             case Trigger.ProcessingTimeTrigger pt:
                 while (!cancellationToken.IsCancellationRequested)
@@ -167,6 +168,18 @@ public sealed class StreamingQuery : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _runtime.Dispose();
+
+    /// <summary>Batches until idle; <paramref name="stop"/> is checked between batches, <paramref name="batchToken"/> inside them.</summary>
+    private void RunUntilIdle(CancellationToken batchToken, CancellationToken stop)
+    {
+        var lastWasNoData = false;
+        var watermark = WatermarkMs;
+        while (!stop.IsCancellationRequested && RunNextBatch(allowNoDataBatch: !lastWasNoData || WatermarkMs != watermark, batchToken))
+        {
+            lastWasNoData = LastProgress is { IsNoDataBatch: true };
+            watermark = LastProgress?.BatchWatermarkMs ?? watermark;
+        }
+    }
 
     private void Recover(long? latest, OffsetSeq? latestOffsets)
     {

@@ -41,7 +41,6 @@ public sealed class CompactDedupState : IDedupState<UInt128>
     public long RemoveExpired(long limitMicros)
     {
         var limit = FloorMillis(limitMicros);
-        var rebase = _hasBase && limit > _baseMs;
         long removed = 0;
         var slots = _slots;
         for (var i = 0; i < slots.Length; i++)
@@ -61,17 +60,10 @@ public sealed class CompactDedupState : IDedupState<UInt128>
                 _live--;
                 removed++;
             }
-            else if (rebase)
-            {
-                // Still live, so its expiry is above the limit: re-express it relative to the new base.
-                s.Expiry = (uint)Math.Min(Decode(s.Expiry) - limit + AtOrBelowBase, uint.MaxValue);
-            }
         }
 
-        if (rebase)
-        {
-            _baseMs = limit;
-        }
+        // Follow the watermark: every live expiry is now above the limit.
+        Rebase(limit);
 
         if (_live < _slots.Length / 4 && _slots.Length > MinCapacity)
         {
@@ -182,12 +174,44 @@ public sealed class CompactDedupState : IDedupState<UInt128>
 
     private long Decode(uint value) => _baseMs + (value - AtOrBelowBase);
 
+    /// <summary>Moves the base up to <paramref name="baseMs"/>, re-expressing every live expiry (bases only grow).</summary>
+    private void Rebase(long baseMs)
+    {
+        if (!_hasBase || baseMs <= _baseMs)
+        {
+            return;
+        }
+
+        var slots = _slots;
+        for (var i = 0; i < slots.Length; i++)
+        {
+            ref var s = ref slots[i];
+            if (s.Expiry > AtOrBelowBase)
+            {
+                var offset = Decode(s.Expiry) - baseMs;
+                s.Expiry = offset <= 0 ? AtOrBelowBase : (uint)Math.Min(offset + AtOrBelowBase, uint.MaxValue);
+            }
+        }
+
+        _baseMs = baseMs;
+    }
+
     private void Apply(byte tag, BinaryReader r)
     {
         if (tag == StateFile.TagMeta)
         {
-            _hasBase = r.ReadBoolean();
-            _baseMs = r.ReadInt64();
+            var hasBase = r.ReadBoolean();
+            var baseMs = r.ReadInt64();
+            if (hasBase && (!_hasBase || _live == 0))
+            {
+                (_hasBase, _baseMs) = (true, baseMs);
+            }
+            else if (hasBase)
+            {
+                // Keys read from earlier files are relative to their base; bring them to this file's.
+                Rebase(baseMs);
+            }
+
             return;
         }
 

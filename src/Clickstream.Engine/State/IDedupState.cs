@@ -2,7 +2,8 @@ namespace Clickstream.Engine.State;
 
 /// <summary>
 /// The key set of a deduplication operator partition: each key with the time (µs, compared with
-/// <c>watermarkMs × 1000</c>) at which it may be forgotten.
+/// <c>watermarkMs × 1000</c>) at which it may be forgotten. Operators pass whole milliseconds (Spark keeps
+/// <c>expiresAt</c> in ms); an implementation may keep millisecond precision.
 /// </summary>
 /// <typeparam name="TKey">The deduplication key.</typeparam>
 public interface IDedupState<TKey> : IPartitionState

@@ -19,6 +19,18 @@ public static partial class IntervalParser
     public static long ParseMilliseconds(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        try
+        {
+            return Parse(text);
+        }
+        catch (OverflowException)
+        {
+            throw new FormatException($"interval '{text}' is too large");
+        }
+    }
+
+    private static long Parse(string text)
+    {
         var s = text.Trim().ToLowerInvariant();
         if (s.StartsWith("interval", StringComparison.Ordinal))
         {
@@ -29,18 +41,18 @@ public static partial class IntervalParser
         if (ansi.Success)
         {
             var sign = ansi.Groups["neg"].Success ? -1 : 1;
-            var ms = (long.Parse(ansi.Groups["d"].Value, CultureInfo.InvariantCulture) * Day)
-                + (long.Parse(ansi.Groups["h"].Value, CultureInfo.InvariantCulture) * Hour)
-                + (long.Parse(ansi.Groups["m"].Value, CultureInfo.InvariantCulture) * Minute)
-                + (long)Math.Round(double.Parse(ansi.Groups["s"].Value, CultureInfo.InvariantCulture) * Second);
+            var ms = (Number(ansi.Groups["d"].Value) * Day)
+                + (Number(ansi.Groups["h"].Value) * Hour)
+                + (Number(ansi.Groups["m"].Value) * Minute)
+                + (Number(ansi.Groups["s"].Value) * Second);
             return Checked(sign * ms, text);
         }
 
         var compact = Compact().Match(s);
         if (compact.Success)
         {
-            var n = double.Parse(compact.Groups["n"].Value, CultureInfo.InvariantCulture);
-            return Checked((long)Math.Round(n * UnitMs(compact.Groups["u"].Value, text)), text);
+            var n = Number(compact.Groups["n"].Value);
+            return Checked(n * UnitMs(compact.Groups["u"].Value, text), text);
         }
 
         var matches = Words().Matches(s);
@@ -49,18 +61,33 @@ public static partial class IntervalParser
             throw new FormatException($"'{text}' is not an interval; expected e.g. '10 minutes', '30s' or '2 hours 15 minutes'");
         }
 
-        long total = 0;
+        decimal total = 0;
         foreach (Match m in matches)
         {
-            var n = double.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture);
-            total += (long)Math.Round(n * UnitMs(m.Groups["u"].Value, text));
+            total += Number(m.Groups["n"].Value) * UnitMs(m.Groups["u"].Value, text);
         }
 
         return Checked(total, text);
     }
 
-    private static long Checked(long ms, string text) =>
-        ms < 0 ? throw new FormatException($"interval '{text}' must not be negative") : ms;
+    // Decimal arithmetic: exact for fractions of units, and large values fail here instead of wrapping around.
+    private static decimal Number(string digits) =>
+        decimal.TryParse(digits, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n)
+            ? n
+            : throw new FormatException($"'{digits}' is too large for an interval");
+
+    private static long Checked(decimal ms, string text)
+    {
+        if (ms < 0)
+        {
+            throw new FormatException($"interval '{text}' must not be negative");
+        }
+
+        var rounded = Math.Round(ms);
+        return rounded > long.MaxValue
+            ? throw new FormatException($"interval '{text}' is too large (more than {long.MaxValue} ms)")
+            : (long)rounded;
+    }
 
     private static long UnitMs(string unit, string text) => unit switch
     {
