@@ -94,6 +94,11 @@ internal sealed class StreamCommand : ICommand
         await query.RunAsync(trigger, cancellationToken);
         var seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"clickstream stream: {batches} batches, {rows:N0} input rows in {seconds:F2} s ({rows / seconds:N0} rows/s); next batch {query.NextBatchId}, watermark {QueryProgress.FormatMs(query.WatermarkMs)}"));
+        if (Environment.GetEnvironmentVariable("CLICKSTREAM_PROFILE") == "1")
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"gc: gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms, allocated {GC.GetTotalAllocatedBytes() / (1 << 20):N0} MiB"));
+        }
+
         if (storeSink.BatchesSkipped > 0)
         {
             output.WriteLine($"clickstream stream: {storeSink.BatchesSkipped} replayed batch(es) were already in the store and skipped");
