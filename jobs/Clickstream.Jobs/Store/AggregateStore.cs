@@ -85,45 +85,30 @@ internal sealed class AggregateStore : IDisposable
             return false;
         }
 
-        using var absolute = _connection.CreateCommand();
-        absolute.Transaction = tx;
-        absolute.CommandText = """
-            INSERT INTO aggregates (metric, window_start, window_end, key, value, sketch, batch_id)
-            VALUES ($m, $s, $e, $k, $v, $sk, $b)
-            ON CONFLICT (metric, window_start, key) DO UPDATE SET value = excluded.value, sketch = excluded.sketch, batch_id = excluded.batch_id
-            """;
-        using var additive = _connection.CreateCommand();
-        additive.Transaction = tx;
-        additive.CommandText = """
-            INSERT INTO aggregates (metric, window_start, window_end, key, value, sketch, batch_id)
-            VALUES ($m, $s, $e, $k, $v, $sk, $b)
-            ON CONFLICT (metric, window_start, key) DO UPDATE SET value = value + excluded.value, batch_id = excluded.batch_id
-            """;
-        var a = Bind(absolute);
-        var d = Bind(additive);
-
         // Ledger rows arrive one per event: sum them per (metric, window, key) first.
+        var absolute = new List<StoreRow>(rows.Count);
         var sums = new Dictionary<(string, long, long, string), long>();
         foreach (var row in rows)
         {
-            var key = row.Key ?? string.Empty;
             if (row.Additive)
             {
-                var k = (row.Metric, row.WindowStartMicros, row.WindowEndMicros, key);
+                var k = (row.Metric, row.WindowStartMicros, row.WindowEndMicros, row.Key ?? string.Empty);
                 sums[k] = sums.GetValueOrDefault(k) + row.Value;
-                continue;
             }
-
-            Set(a, row.Metric, row.WindowStartMicros, row.WindowEndMicros, key, row.Value, batchId);
-            a[5].Value = (object?)row.Sketch ?? DBNull.Value;
-            absolute.ExecuteNonQuery();
+            else
+            {
+                absolute.Add(row);
+            }
         }
 
+        var ledger = new List<StoreRow>(sums.Count);
         foreach (var ((metric, start, end, key), value) in sums)
         {
-            Set(d, metric, start, end, key, value, batchId);
-            additive.ExecuteNonQuery();
+            ledger.Add(new StoreRow(metric, start, end, key, value, null, true));
         }
+
+        Upsert(tx, absolute, batchId, "value = excluded.value, sketch = excluded.sketch");
+        Upsert(tx, ledger, batchId, "value = value + excluded.value");
 
         using var mark = _connection.CreateCommand();
         mark.Transaction = tx;
@@ -141,27 +126,74 @@ internal sealed class AggregateStore : IDisposable
 
     public void Dispose() => _connection.Dispose();
 
-    private static SqliteParameter[] Bind(SqliteCommand cmd)
+    /// <summary>Upserts rows many per statement (one statement per row costs most of the time in parameter binding).</summary>
+    private void Upsert(SqliteTransaction tx, List<StoreRow> rows, long batchId, string onConflict)
     {
-        var ps = new SqliteParameter[7];
-        var i = 0;
-        foreach (var n in new[] { "$m", "$s", "$e", "$k", "$v", "$sk", "$b" })
+        const int PerStatement = 64;
+        SqliteCommand? full = null;
+        try
         {
-            ps[i++] = cmd.Parameters.Add(new SqliteParameter(n, DBNull.Value));
-        }
+            for (var offset = 0; offset < rows.Count; offset += PerStatement)
+            {
+                var n = Math.Min(PerStatement, rows.Count - offset);
+                SqliteCommand cmd;
+                if (n == PerStatement)
+                {
+                    cmd = full ??= Prepare(tx, PerStatement, onConflict);
+                }
+                else
+                {
+                    cmd = Prepare(tx, n, onConflict);
+                }
 
-        cmd.Prepare();
-        return ps;
+                for (var i = 0; i < n; i++)
+                {
+                    var row = rows[offset + i];
+                    var p = cmd.Parameters;
+                    p[(i * 7) + 0].Value = row.Metric;
+                    p[(i * 7) + 1].Value = row.WindowStartMicros;
+                    p[(i * 7) + 2].Value = row.WindowEndMicros;
+                    p[(i * 7) + 3].Value = row.Key ?? string.Empty;
+                    p[(i * 7) + 4].Value = row.Value;
+                    p[(i * 7) + 5].Value = (object?)row.Sketch ?? DBNull.Value;
+                    p[(i * 7) + 6].Value = batchId;
+                }
+
+                cmd.ExecuteNonQuery();
+                if (!ReferenceEquals(cmd, full))
+                {
+                    cmd.Dispose();
+                }
+            }
+        }
+        finally
+        {
+            full?.Dispose();
+        }
     }
 
-    private static void Set(SqliteParameter[] p, string metric, long start, long end, string key, long value, long batchId)
+    private SqliteCommand Prepare(SqliteTransaction tx, int rows, string onConflict)
     {
-        p[0].Value = metric;
-        p[1].Value = start;
-        p[2].Value = end;
-        p[3].Value = key;
-        p[4].Value = value;
-        p[6].Value = batchId;
+        var cmd = _connection.CreateCommand();
+        cmd.Transaction = tx;
+        var sql = new System.Text.StringBuilder("INSERT INTO aggregates (metric, window_start, window_end, key, value, sketch, batch_id) VALUES ");
+        for (var i = 0; i < rows; i++)
+        {
+            sql.Append(i == 0 ? "(" : ", (");
+            for (var c = 0; c < 7; c++)
+            {
+                var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"$p{(i * 7) + c}");
+                sql.Append(c == 0 ? string.Empty : ", ").Append(name);
+                cmd.Parameters.Add(new SqliteParameter(name, DBNull.Value));
+            }
+
+            sql.Append(')');
+        }
+
+        sql.Append(" ON CONFLICT (metric, window_start, key) DO UPDATE SET ").Append(onConflict).Append(", batch_id = excluded.batch_id");
+        cmd.CommandText = sql.ToString();
+        cmd.Prepare();
+        return cmd;
     }
 
     private void Execute(string sql)
