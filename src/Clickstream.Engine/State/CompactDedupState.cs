@@ -82,6 +82,16 @@ public sealed class CompactDedupState : IDedupState<UInt128>
         _hasBase = false;
         _pendingDeletes.Clear();
         var (snapshot, deltas) = StateVersions.Plan(dir, version);
+
+        // Files list keys in table order; inserting them into a small table that grows would pile them into one
+        // ever-longer probe run. Size the table for every record first (an upper bound of the live keys).
+        long records = snapshot > 0 ? StateFile.RecordCount(StateFile.PathFor(dir, snapshot, true)) : 0;
+        foreach (var v in deltas)
+        {
+            records += StateFile.RecordCount(StateFile.PathFor(dir, v, false));
+        }
+
+        _slots = new Slot[(int)Math.Clamp(records * 5 / 3, MinCapacity, Array.MaxLength / 16)];
         if (snapshot > 0)
         {
             StateFile.Read(StateFile.PathFor(dir, snapshot, true), StateFile.KindSnapshot, Apply);

@@ -57,6 +57,21 @@ internal static class StateFile
         File.Move(tmp, path, overwrite: true);
     }
 
+    /// <summary>The record count from a file's trailer (without reading the records), for sizing before a load.</summary>
+    public static long RecordCount(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        if (file.Length < 4 + 2 + 1 + 8 + 4)
+        {
+            throw new InvalidDataException($"state file {path} is truncated");
+        }
+
+        Span<byte> trailer = stackalloc byte[8];
+        file.Seek(-12, SeekOrigin.End);
+        file.ReadExactly(trailer);
+        return BitConverter.ToInt64(trailer);
+    }
+
     /// <summary>Reads a file, calling <paramref name="onRecord"/> for each record with its tag; verifies the trailer.</summary>
     public static void Read(string path, byte expectedKind, Action<byte, BinaryReader> onRecord)
     {
