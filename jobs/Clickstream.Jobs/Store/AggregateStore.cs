@@ -1,5 +1,6 @@
 using Clickstream.Jobs.Streaming;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Clickstream.Jobs.Store;
 
@@ -107,8 +108,8 @@ internal sealed class AggregateStore : IDisposable
             ledger.Add(new StoreRow(metric, start, end, key, value, null, true));
         }
 
-        Upsert(tx, absolute, batchId, "value = excluded.value, sketch = excluded.sketch");
-        Upsert(tx, ledger, batchId, "value = value + excluded.value");
+        Upsert(absolute, batchId, "value = excluded.value, sketch = excluded.sketch");
+        Upsert(ledger, batchId, "value = value + excluded.value");
 
         using var mark = _connection.CreateCommand();
         mark.Transaction = tx;
@@ -126,74 +127,48 @@ internal sealed class AggregateStore : IDisposable
 
     public void Dispose() => _connection.Dispose();
 
-    /// <summary>Upserts rows many per statement (one statement per row costs most of the time in parameter binding).</summary>
-    private void Upsert(SqliteTransaction tx, List<StoreRow> rows, long batchId, string onConflict)
+    /// <summary>
+    /// Upserts rows through one prepared statement with positional binding on the connection's own SQLite handle
+    /// (inside the ADO.NET transaction): binding parameters by name per row cost most of the store's time.
+    /// </summary>
+    private void Upsert(List<StoreRow> rows, long batchId, string onConflict)
     {
-        const int PerStatement = 64;
-        SqliteCommand? full = null;
-        try
+        if (rows.Count == 0)
         {
-            for (var offset = 0; offset < rows.Count; offset += PerStatement)
-            {
-                var n = Math.Min(PerStatement, rows.Count - offset);
-                SqliteCommand cmd;
-                if (n == PerStatement)
-                {
-                    cmd = full ??= Prepare(tx, PerStatement, onConflict);
-                }
-                else
-                {
-                    cmd = Prepare(tx, n, onConflict);
-                }
-
-                for (var i = 0; i < n; i++)
-                {
-                    var row = rows[offset + i];
-                    var p = cmd.Parameters;
-                    p[(i * 7) + 0].Value = row.Metric;
-                    p[(i * 7) + 1].Value = row.WindowStartMicros;
-                    p[(i * 7) + 2].Value = row.WindowEndMicros;
-                    p[(i * 7) + 3].Value = row.Key ?? string.Empty;
-                    p[(i * 7) + 4].Value = row.Value;
-                    p[(i * 7) + 5].Value = (object?)row.Sketch ?? DBNull.Value;
-                    p[(i * 7) + 6].Value = batchId;
-                }
-
-                cmd.ExecuteNonQuery();
-                if (!ReferenceEquals(cmd, full))
-                {
-                    cmd.Dispose();
-                }
-            }
+            return;
         }
-        finally
+
+        var db = _connection.Handle!;
+        var sql = "INSERT INTO aggregates (metric, window_start, window_end, key, value, sketch, batch_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+            + "ON CONFLICT (metric, window_start, key) DO UPDATE SET " + onConflict + ", batch_id = excluded.batch_id";
+        Check(raw.sqlite3_prepare_v2(db, sql, out var stmt), db);
+        using (stmt)
         {
-            full?.Dispose();
+            foreach (var row in rows)
+            {
+                Check(raw.sqlite3_bind_text(stmt, 1, row.Metric), db);
+                Check(raw.sqlite3_bind_int64(stmt, 2, row.WindowStartMicros), db);
+                Check(raw.sqlite3_bind_int64(stmt, 3, row.WindowEndMicros), db);
+                Check(raw.sqlite3_bind_text(stmt, 4, row.Key ?? string.Empty), db);
+                Check(raw.sqlite3_bind_int64(stmt, 5, row.Value), db);
+                Check(row.Sketch is { } sketch ? raw.sqlite3_bind_blob(stmt, 6, sketch) : raw.sqlite3_bind_null(stmt, 6), db);
+                Check(raw.sqlite3_bind_int64(stmt, 7, batchId), db);
+                if (raw.sqlite3_step(stmt) != raw.SQLITE_DONE)
+                {
+                    throw new SqliteException($"aggregate store write failed: {raw.sqlite3_errmsg(db).utf8_to_string()}", raw.sqlite3_errcode(db));
+                }
+
+                raw.sqlite3_reset(stmt);
+            }
         }
     }
 
-    private SqliteCommand Prepare(SqliteTransaction tx, int rows, string onConflict)
+    private static void Check(int rc, sqlite3 db)
     {
-        var cmd = _connection.CreateCommand();
-        cmd.Transaction = tx;
-        var sql = new System.Text.StringBuilder("INSERT INTO aggregates (metric, window_start, window_end, key, value, sketch, batch_id) VALUES ");
-        for (var i = 0; i < rows; i++)
+        if (rc != raw.SQLITE_OK)
         {
-            sql.Append(i == 0 ? "(" : ", (");
-            for (var c = 0; c < 7; c++)
-            {
-                var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"$p{(i * 7) + c}");
-                sql.Append(c == 0 ? string.Empty : ", ").Append(name);
-                cmd.Parameters.Add(new SqliteParameter(name, DBNull.Value));
-            }
-
-            sql.Append(')');
+            throw new SqliteException($"aggregate store write failed: {raw.sqlite3_errmsg(db).utf8_to_string()}", rc);
         }
-
-        sql.Append(" ON CONFLICT (metric, window_start, key) DO UPDATE SET ").Append(onConflict).Append(", batch_id = excluded.batch_id");
-        cmd.CommandText = sql.ToString();
-        cmd.Prepare();
-        return cmd;
     }
 
     private void Execute(string sql)

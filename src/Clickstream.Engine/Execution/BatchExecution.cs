@@ -9,11 +9,13 @@ namespace Clickstream.Engine.Execution;
 public sealed class BatchExecution
 {
     private readonly Dictionary<PlanNode, object> _outputs = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<PlanNode, int> _readsLeft;
     private readonly QueryRuntime _query;
 
     internal BatchExecution(QueryRuntime query, long batchId, long batchTimestampMs, long watermarkMs, long lateWatermarkMs, bool isDataBatch)
     {
         _query = query;
+        _readsLeft = new Dictionary<PlanNode, int>(query.Consumers, ReferenceEqualityComparer.Instance);
         BatchId = batchId;
         BatchTimestampMs = batchTimestampMs;
         WatermarkMs = watermarkMs;
@@ -43,35 +45,67 @@ public sealed class BatchExecution
     /// <summary>The rows of <paramref name="node"/> in this batch (computed on first use).</summary>
     internal List<T> Get<T>(DataStream<T> node)
     {
-        if (_outputs.TryGetValue(node, out var cached))
+        if (!_outputs.TryGetValue(node, out var cached))
         {
-            return (List<T>)cached;
+            var runtime = (NodeRuntime<T>)_query.RuntimeOf(node);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var cpu = Profiling ? System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime : default;
+            cached = runtime.Compute(this);
+            if (Profiling)
+            {
+                Console.Error.WriteLine($"  node {node.Name}: {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms incl, cpu {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds:F0} ms incl, {((List<T>)cached).Count} rows");
+            }
+
+            _outputs[node] = cached;
         }
 
-        var runtime = (NodeRuntime<T>)_query.RuntimeOf(node);
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
-        var rows = runtime.Compute(this);
-        if (Environment.GetEnvironmentVariable("CLICKSTREAM_PROFILE") == "1")
+        if (ReferenceEquals(cached, Released))
         {
-            Console.Error.WriteLine($"  node {node.Name}: {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms incl, cpu {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds:F0} ms incl, {rows.Count} rows");
+            throw new InvalidOperationException($"operator {node.Name} was read after its last consumer in this batch");
         }
 
-        _outputs[node] = rows;
-        return rows;
+        Release(node);
+        return (List<T>)cached;
     }
 
-    /// <summary>Makes sure <paramref name="node"/> ran in this batch.</summary>
+    /// <summary>Makes sure <paramref name="node"/> ran in this batch (a read of its rows by a side output).</summary>
     internal void Ensure(PlanNode node)
     {
         if (!_outputs.ContainsKey(node))
         {
             _outputs[node] = _query.RuntimeOf(node).ComputeBoxed(this);
         }
+
+        Release(node);
     }
 
     internal TRuntime RuntimeOf<TRuntime>(PlanNode node)
         where TRuntime : NodeRuntime => (TRuntime)_query.RuntimeOf(node);
+
+    private static bool Profiling { get; } = Environment.GetEnvironmentVariable("CLICKSTREAM_PROFILE") == "1";
+
+    /// <summary>One read done; after the last one the rows are dropped (a further read would recompute a stateful node, so it fails).</summary>
+    private void Release(PlanNode node)
+    {
+        if (!_readsLeft.TryGetValue(node, out var left))
+        {
+            return;
+        }
+
+        if (left <= 0)
+        {
+            throw new InvalidOperationException($"operator {node.Name} was read more often than it has consumers in this batch");
+        }
+
+        if (left == 1)
+        {
+            _outputs[node] = Released;
+        }
+
+        _readsLeft[node] = left - 1;
+    }
+
+    private static readonly object Released = new();
 
     internal WatermarkStats StatsFor(PlanNode watermarkNode) => _query.Watermarks.StatsFor(watermarkNode);
 }

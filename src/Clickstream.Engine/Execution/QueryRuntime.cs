@@ -60,6 +60,24 @@ internal sealed class QueryRuntime : IDisposable
         }
 
         Stateful = stateful;
+
+        // How many consumers read each node's rows in a batch (operators and sinks), so a batch can drop a
+        // node's rows as soon as the last one has them and the heap only holds what is still needed.
+        var consumers = new Dictionary<PlanNode, int>(ReferenceEqualityComparer.Instance);
+        foreach (var node in order)
+        {
+            foreach (var input in node.Inputs)
+            {
+                consumers[input] = consumers.GetValueOrDefault(input) + 1;
+            }
+        }
+
+        foreach (var sink in definition.Sinks)
+        {
+            consumers[sink.Stream] = consumers.GetValueOrDefault(sink.Stream) + 1;
+        }
+
+        Consumers = consumers;
     }
 
     public CheckpointLog Checkpoint { get; }
@@ -73,6 +91,9 @@ internal sealed class QueryRuntime : IDisposable
     public IReadOnlyList<IStatefulRuntime> Stateful { get; }
 
     public CancellationToken Cancellation { get; set; }
+
+    /// <summary>Readers per node in one batch.</summary>
+    public IReadOnlyDictionary<PlanNode, int> Consumers { get; }
 
     public int NextOperatorId() => _nextOperatorId++;
 
