@@ -1,4 +1,5 @@
 using Clickstream.Engine.Plan;
+using Clickstream.Engine.Time;
 using Clickstream.Udfs;
 
 namespace Clickstream.Jobs.Streaming;
@@ -45,7 +46,7 @@ internal static class FunnelFunction
                 steps++;
             }
 
-            last = Math.Max(last, Math.DivRem(ev.TimestampMicros, 1000, out var rem) - (rem < 0 ? 1 : 0));
+            last = Math.Max(last, Micros.FloorToMillis(ev.TimestampMicros));
         }
 
         state.Update(new FunnelState(steps, last));

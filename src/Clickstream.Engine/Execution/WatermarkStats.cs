@@ -14,11 +14,7 @@ internal sealed class WatermarkStats
     public void Add(long eventMicros)
     {
         // Spark converts micros to millis with floor division.
-        var ms = Math.DivRem(eventMicros, 1000, out var rem);
-        if (rem < 0)
-        {
-            ms--;
-        }
+        var ms = Time.Micros.FloorToMillis(eventMicros);
 
         Count++;
         SumMs += ms;

@@ -139,7 +139,7 @@ internal sealed class DeduplicateNode<T, TKey> : DeduplicatedStream<T>
                     }
 
                     // Spark keeps expiresAt in milliseconds: floor(eventTime to ms) + delay.
-                    expiry = node._withinWatermark ? (FloorMillis(t) * 1000) + delayMicros
+                    expiry = node._withinWatermark ? (Time.Micros.FloorToMillis(t) * 1000) + delayMicros
                         : node._keyEventTime is not null ? node._keyEventTime(key) : long.MaxValue;
                 }
                 else
@@ -162,12 +162,6 @@ internal sealed class DeduplicateNode<T, TKey> : DeduplicatedStream<T>
             {
                 counters.Removed += state.RemoveExpired(batch.WatermarkMs * 1000);
             }
-        }
-
-        private static long FloorMillis(long micros)
-        {
-            var ms = Math.DivRem(micros, 1000, out var rem);
-            return rem < 0 ? ms - 1 : ms;
         }
     }
 }

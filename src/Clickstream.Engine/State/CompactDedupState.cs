@@ -35,12 +35,12 @@ public sealed class CompactDedupState : IDedupState<UInt128>
 
     /// <inheritdoc />
     public bool TryAdd(UInt128 key, long expiresAtMicros) =>
-        Insert((ulong)key, (uint)(key >> 64) & KeyMask, Encode(FloorMillis(expiresAtMicros)), dirty: true);
+        Insert((ulong)key, (uint)(key >> 64) & KeyMask, Encode(Time.Micros.FloorToMillis(expiresAtMicros)), dirty: true);
 
     /// <inheritdoc />
     public long RemoveExpired(long limitMicros)
     {
-        var limit = FloorMillis(limitMicros);
+        var limit = Time.Micros.FloorToMillis(limitMicros);
         long removed = 0;
         var slots = _slots;
         for (var i = 0; i < slots.Length; i++)
@@ -154,12 +154,6 @@ public sealed class CompactDedupState : IDedupState<UInt128>
         {
             slots[i].B &= KeyMask;
         }
-    }
-
-    private static long FloorMillis(long micros)
-    {
-        var ms = Math.DivRem(micros, 1000, out var rem);
-        return rem < 0 ? ms - 1 : ms;
     }
 
     private static void WriteDelete(BinaryWriter w, ulong a, uint b)
