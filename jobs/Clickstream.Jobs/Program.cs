@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Clickstream.Jobs.Cli;
 
 namespace Clickstream.Jobs;
@@ -22,12 +23,17 @@ internal static class Program
             return 2;
         }
 
+        // Ctrl-C and SIGTERM (service managers, containers) stop a command cleanly: the streaming job finishes
+        // and commits its current batch before exiting.
         using var cts = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        void Stop(PosixSignalContext context)
         {
-            e.Cancel = true;
+            context.Cancel = true;
             cts.Cancel();
-        };
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
         try
         {
