@@ -11,6 +11,9 @@ namespace Clickstream.Jobs.Streaming;
 /// <summary><c>clickstream stream</c>: runs the clickstream job over a folder of NDJSON files into the aggregate store.</summary>
 internal sealed class StreamCommand : ICommand
 {
+    /// <summary>Batches of at most 256 MiB of input keep a backlog from being read into memory at once.</summary>
+    public const long DefaultMaxBytesPerTrigger = 256L << 20;
+
     public string Name => "stream";
 
     public string Summary => "run the streaming job: NDJSON files → validated, deduplicated, windowed aggregates";
@@ -30,7 +33,8 @@ internal sealed class StreamCommand : ICommand
           --trigger T                  available-now | once | an interval such as 10s (default: 10s)
           --watermark D                event-time watermark delay (default: 10m)
           --max-files-per-trigger N    at most N new files per batch (default: no limit)
-          --max-bytes-per-trigger B    about B bytes of new files per batch (default: no limit)
+          --max-bytes-per-trigger B    about B bytes of new files per batch, at least one file (default: 268435456 =
+                                       256 MiB, which bounds memory to well under 1 GiB; 0 = no limit)
           --quiet                      no per-batch progress lines
         """;
 
@@ -52,7 +56,7 @@ internal sealed class StreamCommand : ICommand
         }
 
         var maxFiles = args.Long("max-files-per-trigger", 0, 0, int.MaxValue);
-        var maxBytes = args.Long("max-bytes-per-trigger", 0, 0);
+        var maxBytes = args.Long("max-bytes-per-trigger", DefaultMaxBytesPerTrigger, 0);
         var quiet = args.Flag("quiet");
         args.EnsureAllUsed();
         if (!Directory.Exists(input))
