@@ -87,7 +87,7 @@ internal sealed partial class VectorQuery
         stream = ApplyStatelessSteps(ref schema, stream);
         var output = BuildOperator(schema, stream);
         output = ApplyCurrentTimestampFilter(output);
-        return new QueryDefinition(_query.TryGetProperty("pipeline", out _) ? "vector" : "vector")
+        return new QueryDefinition("vector")
             .ForeachBatch(output, (id, rows) => Delivered.Add((id, [.. rows])));
     }
 
@@ -119,10 +119,8 @@ internal sealed partial class VectorQuery
         {
             var from = s.IndexOf(mod.Groups[1].Value);
             var n = long.Parse(mod.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
-            var width = s.Count;
             stream = stream.Select<Row>(row => [.. row, (long)row[from]! % n], stream.EventTimeMicros);
             schema = s = [.. s, mod.Groups[3].Value];
-            _ = width;
         }
 
         // map(i => if (i == k && firstTime) fail else i)
