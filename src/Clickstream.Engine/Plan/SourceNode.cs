@@ -15,7 +15,9 @@ public sealed class SourceNode<T> : DataStream<T>, ISourceNode
 
     string ISourceNode.Description => Source.Description;
 
-    internal override NodeRuntime CreateRuntime(QueryRuntime query) => new Runtime(this);
+    // A source's runtime needs its checkpoint folder, so the query creates it through ISourceNode instead.
+    internal override NodeRuntime CreateRuntime(QueryRuntime query) =>
+        throw new InvalidOperationException("a source's runtime is created with its reader (ISourceNode.CreateSourceRuntime)");
 
     ISourceRuntime ISourceNode.CreateSourceRuntime(SourceContext context) => new Runtime(this) { Reader = Source.CreateReader(context) };
 
