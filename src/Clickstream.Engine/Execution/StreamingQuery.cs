@@ -335,6 +335,7 @@ public sealed class StreamingQuery : IDisposable
 
             return (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         });
+        Exception? sinkFailure = null;
         try
         {
             foreach (var deliver in deliveries)
@@ -342,10 +343,23 @@ public sealed class StreamingQuery : IDisposable
                 deliver();
             }
         }
-        finally
+        catch (Exception e)
         {
-            // Never leave the state write running behind a failed sink.
+            sinkFailure = e;
+        }
+
+        // Never leave the state write running behind a failed sink; if both fail, the sink's error is the one reported.
+        try
+        {
             durations["stateCommit"] = stateCommit.GetAwaiter().GetResult();
+        }
+        catch (Exception) when (sinkFailure is not null)
+        {
+        }
+
+        if (sinkFailure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(sinkFailure);
         }
 
         durations["addBatch"] = add.ElapsedMilliseconds;

@@ -5,22 +5,26 @@ namespace Clickstream.Engine.State;
 /// <summary>
 /// Deduplication state for 128-bit hashed keys in 16 bytes per slot: 95 bits of the key hash, a "changed since
 /// the last commit" bit, and the expiry as 32 bits of milliseconds above a base that follows the watermark (the
-/// last eviction limit). Expiries are exact to the millisecond up to 49 days above the watermark; later ones are
-/// kept until then. Open addressing with linear probing; the table grows by 1.5× at 80% load, so a live key costs
-/// 20–30 bytes. A 95-bit hash makes a false duplicate vanishingly unlikely (about 10⁻¹¹ after 10⁹ keys).
+/// last eviction limit), exact to the millisecond. The rare key whose expiry does not fit that range (more than
+/// 49 days above the watermark, or below the base, as in a backfill spanning weeks) is kept exactly in a small
+/// overflow map instead. Open addressing with linear probing; the table grows by 1.5× at 80% load, so a live key
+/// costs 20–30 bytes. A 95-bit hash makes a false duplicate vanishingly unlikely (about 10⁻¹¹ after 10⁹ keys).
 /// </summary>
 /// <remarks>Owned by one partition worker at a time.</remarks>
 public sealed class CompactDedupState : IDedupState<UInt128>
 {
     private const uint Empty = 0;
     private const uint Tombstone = 1;
-    private const uint AtOrBelowBase = 2; // expiry <= base: removable once an eviction limit reaches the base
+    private const uint MaxValue = uint.MaxValue; // a slot's expiry value is (expiry − base) + 1, from 2 up
     private const uint DirtyBit = 0x8000_0000;
     private const uint KeyMask = 0x7FFF_FFFF;
     private const int MinCapacity = 1024;
 
     // Deletions not yet committed whose tombstones a rehash dropped (rare: only when the table resizes mid-batch).
     private readonly List<(ulong A, uint B)> _pendingDeletes = [];
+
+    // Keys whose expiry does not fit the table's 32-bit range above the base: exact, with a "changed" flag.
+    private readonly Dictionary<(ulong A, uint B), (long ExpiryMs, bool Dirty)> _far = [];
     private Slot[] _slots = new Slot[MinCapacity];
     private int _live;
     private int _used;
@@ -28,14 +32,35 @@ public sealed class CompactDedupState : IDedupState<UInt128>
     private bool _hasBase;
 
     /// <inheritdoc />
-    public long Count => _live;
+    public long Count => _live + _far.Count;
 
     /// <inheritdoc />
-    public long MemoryBytes => (long)_slots.Length * 16;
+    public long MemoryBytes => ((long)_slots.Length * 16) + ((long)_far.Count * 48);
 
     /// <inheritdoc />
-    public bool TryAdd(UInt128 key, long expiresAtMicros) =>
-        Insert((ulong)key, (uint)(key >> 64) & KeyMask, Encode(Time.Micros.FloorToMillis(expiresAtMicros)), dirty: true);
+    public bool TryAdd(UInt128 key, long expiresAtMicros)
+    {
+        var a = (ulong)key;
+        var b = (uint)(key >> 64) & KeyMask;
+        if (_far.Count > 0 && _far.ContainsKey((a, b)))
+        {
+            return false;
+        }
+
+        var expiry = Time.Micros.FloorToMillis(expiresAtMicros);
+        if (TryEncode(expiry, out var value))
+        {
+            return Insert(a, b, value, dirty: true);
+        }
+
+        if (Find(a, b) >= 0)
+        {
+            return false;
+        }
+
+        _far[(a, b)] = (expiry, true);
+        return true;
+    }
 
     /// <inheritdoc />
     public long RemoveExpired(long limitMicros)
@@ -51,14 +76,35 @@ public sealed class CompactDedupState : IDedupState<UInt128>
                 continue;
             }
 
-            var expired = s.Expiry == AtOrBelowBase ? _baseMs <= limit : Decode(s.Expiry) <= limit;
-            if (expired)
+            if (Decode(s.Expiry) <= limit)
             {
                 // A key added and expired within one batch never reached a file; a delete record is harmless.
                 s.Expiry = Tombstone;
                 s.B |= DirtyBit;
                 _live--;
                 removed++;
+            }
+        }
+
+        if (_far.Count > 0)
+        {
+            List<(ulong, uint)>? gone = null;
+            foreach (var (key, (expiry, _)) in _far)
+            {
+                if (expiry <= limit)
+                {
+                    (gone ??= []).Add(key);
+                }
+            }
+
+            if (gone is not null)
+            {
+                foreach (var key in gone)
+                {
+                    _far.Remove(key);
+                    _pendingDeletes.Add(key);
+                    removed++;
+                }
             }
         }
 
@@ -81,6 +127,7 @@ public sealed class CompactDedupState : IDedupState<UInt128>
         _used = 0;
         _hasBase = false;
         _pendingDeletes.Clear();
+        _far.Clear();
         var (snapshot, deltas) = StateVersions.Plan(dir, version);
 
         // Files list keys in table order; inserting them into a small table that grows would pile them into one
@@ -137,10 +184,16 @@ public sealed class CompactDedupState : IDedupState<UInt128>
             {
                 if (s.Expiry > Tombstone && (snapshot || (s.B & DirtyBit) != 0))
                 {
-                    w.Write(StateFile.TagPut);
-                    w.Write(s.A);
-                    w.Write(s.B & KeyMask);
-                    w.Write(s.Expiry == AtOrBelowBase ? _baseMs : Decode(s.Expiry));
+                    WritePut(w, s.A, s.B & KeyMask, Decode(s.Expiry));
+                    n++;
+                }
+            }
+
+            foreach (var ((a, b), (expiry, dirty)) in _far)
+            {
+                if (snapshot || dirty)
+                {
+                    WritePut(w, a, b, expiry);
                     n++;
                 }
             }
@@ -154,6 +207,19 @@ public sealed class CompactDedupState : IDedupState<UInt128>
         {
             slots[i].B &= KeyMask;
         }
+
+        foreach (var key in _far.Keys)
+        {
+            CollectionsMarshal.GetValueRefOrNullRef(_far, key).Dirty = false;
+        }
+    }
+
+    private static void WritePut(BinaryWriter w, ulong a, uint b, long expiryMs)
+    {
+        w.Write(StateFile.TagPut);
+        w.Write(a);
+        w.Write(b);
+        w.Write(expiryMs);
     }
 
     private static void WriteDelete(BinaryWriter w, ulong a, uint b)
@@ -163,7 +229,8 @@ public sealed class CompactDedupState : IDedupState<UInt128>
         w.Write(b);
     }
 
-    private uint Encode(long expiryMs)
+    /// <summary>The slot value of an expiry, when it fits the 32-bit range above the base.</summary>
+    private bool TryEncode(long expiryMs, out uint value)
     {
         if (!_hasBase)
         {
@@ -173,12 +240,16 @@ public sealed class CompactDedupState : IDedupState<UInt128>
         }
 
         var offset = expiryMs - _baseMs;
-        return offset <= 0 ? AtOrBelowBase : (uint)Math.Min(offset + AtOrBelowBase, uint.MaxValue);
+        value = offset >= 1 && offset < MaxValue ? (uint)(offset + 1) : 0;
+        return value != 0;
     }
 
-    private long Decode(uint value) => _baseMs + (value - AtOrBelowBase);
+    private long Decode(uint value) => _baseMs + (value - 1);
 
-    /// <summary>Moves the base up to <paramref name="baseMs"/>, re-expressing every live expiry (bases only grow).</summary>
+    /// <summary>
+    /// Moves the base up to <paramref name="baseMs"/> (bases only grow), re-expressing every slot's expiry; keys that
+    /// no longer fit go to the overflow map, and overflow keys that now fit come back into the table.
+    /// </summary>
     private void Rebase(long baseMs)
     {
         if (!_hasBase || baseMs <= _baseMs)
@@ -186,18 +257,75 @@ public sealed class CompactDedupState : IDedupState<UInt128>
             return;
         }
 
+        var oldBase = _baseMs;
+        _baseMs = baseMs;
         var slots = _slots;
         for (var i = 0; i < slots.Length; i++)
         {
             ref var s = ref slots[i];
-            if (s.Expiry > AtOrBelowBase)
+            if (s.Expiry <= Tombstone)
             {
-                var offset = Decode(s.Expiry) - baseMs;
-                s.Expiry = offset <= 0 ? AtOrBelowBase : (uint)Math.Min(offset + AtOrBelowBase, uint.MaxValue);
+                continue;
+            }
+
+            var expiry = oldBase + (s.Expiry - 1);
+            if (TryEncode(expiry, out var value))
+            {
+                s.Expiry = value;
+            }
+            else
+            {
+                // A move, not a delete: the tombstone is clean and the key keeps its "changed" flag.
+                _far[(s.A, s.B & KeyMask)] = (expiry, (s.B & DirtyBit) != 0);
+                s.Expiry = Tombstone;
+                s.B &= KeyMask;
+                _live--;
             }
         }
 
-        _baseMs = baseMs;
+        if (_far.Count > 0)
+        {
+            List<(ulong A, uint B)>? back = null;
+            foreach (var (key, (expiry, _)) in _far)
+            {
+                if (TryEncode(expiry, out _))
+                {
+                    (back ??= []).Add(key);
+                }
+            }
+
+            if (back is not null)
+            {
+                foreach (var key in back)
+                {
+                    var (expiry, dirty) = _far[key];
+                    _far.Remove(key);
+                    TryEncode(expiry, out var value);
+                    Insert(key.A, key.B, value, dirty);
+                }
+            }
+        }
+    }
+
+    /// <summary>The slot holding the key, or −1.</summary>
+    private int Find(ulong a, uint b)
+    {
+        var slots = _slots;
+        var i = IndexOf(a);
+        while (slots[i].Expiry != Empty)
+        {
+            if (slots[i].Expiry > Tombstone && slots[i].A == a && (slots[i].B & KeyMask) == b)
+            {
+                return i;
+            }
+
+            if (++i == slots.Length)
+            {
+                i = 0;
+            }
+        }
+
+        return -1;
     }
 
     private void Apply(byte tag, BinaryReader r)
@@ -223,11 +351,19 @@ public sealed class CompactDedupState : IDedupState<UInt128>
         var b = r.ReadUInt32() & KeyMask;
         if (tag == StateFile.TagPut)
         {
-            Insert(a, b, Encode(r.ReadInt64()), dirty: false);
+            var expiry = r.ReadInt64();
+            if (TryEncode(expiry, out var value))
+            {
+                Insert(a, b, value, dirty: false);
+            }
+            else
+            {
+                _far[(a, b)] = (expiry, false);
+            }
         }
-        else
+        else if (!Delete(a, b))
         {
-            Delete(a, b);
+            _far.Remove((a, b));
         }
     }
 
@@ -284,25 +420,18 @@ public sealed class CompactDedupState : IDedupState<UInt128>
         return true;
     }
 
-    private void Delete(ulong a, uint b)
+    private bool Delete(ulong a, uint b)
     {
-        var slots = _slots;
-        var i = IndexOf(a);
-        while (slots[i].Expiry != Empty)
+        var i = Find(a, b);
+        if (i < 0)
         {
-            if (slots[i].Expiry > Tombstone && slots[i].A == a && (slots[i].B & KeyMask) == b)
-            {
-                slots[i].Expiry = Tombstone;
-                slots[i].B &= KeyMask;
-                _live--;
-                return;
-            }
-
-            if (++i == slots.Length)
-            {
-                i = 0;
-            }
+            return false;
         }
+
+        _slots[i].Expiry = Tombstone;
+        _slots[i].B &= KeyMask;
+        _live--;
+        return true;
     }
 
     private void Rehash(int capacity)
