@@ -6,10 +6,10 @@ namespace Clickstream.Benchmarks.EndToEnd;
 /// <summary>Prints the harness's figures: the job's details, the comparison table, the targets and a Markdown row for the docs.</summary>
 internal static class HarnessReport
 {
-    /// <summary>The floor: NDJSON files to the store.</summary>
+    /// <summary>The throughput floor: NDJSON files to the store.</summary>
     public const double FloorEventsPerSecond = 500_000;
 
-    /// <summary>The ceiling for the deduplication state.</summary>
+    /// <summary>The ceiling for the deduplication state, bytes per key.</summary>
     public const double MaxDedupBytesPerKey = 32;
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
