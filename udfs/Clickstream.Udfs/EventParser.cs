@@ -127,26 +127,26 @@ public sealed class EventParser
     {
         ev = default;
         if (!FastEventScanner.TryScan(line, out var f)
-            || !Iso8601.TryParseMicros(line.Slice(f.TimestampStart, f.TimestampLength), out var micros))
+            || !Iso8601.TryParseMicros(f.In(line, EventField.Timestamp), out var micros))
         {
             return false;
         }
 
-        var type = line.Slice(f.EventTypeStart, f.EventTypeLength);
+        var type = f.In(line, EventField.EventType);
         if (!KnownEventTypes.TryMatch(type, out var name, out var code))
         {
             name = _otherTypes.Intern(type);
         }
 
         ev = new ClickEvent(
-            XxHash128.HashToUInt128(line.Slice(f.EventIdStart, f.EventIdLength)),
+            XxHash128.HashToUInt128(f.In(line, EventField.EventId)),
             name,
             code,
             micros,
-            XxHash3.HashToUInt64(line.Slice(f.UserIdStart, f.UserIdLength)),
-            XxHash128.HashToUInt128(line.Slice(f.SessionIdStart, f.SessionIdLength)),
-            f.CategoryLength > 0 ? _categories.Intern(line.Slice(f.CategoryStart, f.CategoryLength)) : null,
-            f.ProductIdLength > 0 ? _productIds.Intern(line.Slice(f.ProductIdStart, f.ProductIdLength)) : null);
+            XxHash3.HashToUInt64(f.In(line, EventField.UserId)),
+            XxHash128.HashToUInt128(f.In(line, EventField.SessionId)),
+            f.Has(EventField.Category, 1) ? _categories.Intern(f.In(line, EventField.Category)) : null,
+            f.Has(EventField.ProductId, 1) ? _productIds.Intern(f.In(line, EventField.ProductId)) : null);
         return true;
     }
 

@@ -17,24 +17,22 @@ internal static class FastEventScanner
     private static readonly SearchValues<byte> StringStops = SearchValues.Create(
         [(byte)'"', (byte)'\\', 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]);
 
-    /// <summary>Where the known fields' values are in the line (start, length); length −1 = absent.</summary>
+    /// <summary>Where each known field's value is in the line, indexed by <see cref="EventField"/>; length −1 = absent.</summary>
+    [System.Runtime.CompilerServices.InlineArray(8)]
     internal struct Fields
     {
-        public int EventIdStart, EventIdLength;
-        public int EventTypeStart, EventTypeLength;
-        public int TimestampStart, TimestampLength;
-        public int UserIdStart, UserIdLength;
-        public int SessionIdStart, SessionIdLength;
-        public int CategoryStart, CategoryLength;
-        public int ProductIdStart, ProductIdLength;
+        private (int Start, int Length) _first;
+
+        public readonly bool Has(EventField field, int minLength) => this[(int)field].Length >= minLength;
+
+        public readonly ReadOnlySpan<byte> In(ReadOnlySpan<byte> line, EventField field) => line.Slice(this[(int)field].Start, this[(int)field].Length);
     }
 
     /// <summary>Scans <paramref name="s"/> (already trimmed); false means "let the full parser decide".</summary>
     public static bool TryScan(ReadOnlySpan<byte> s, out Fields fields)
     {
         fields = default;
-        fields.EventIdLength = fields.EventTypeLength = fields.TimestampLength = fields.UserIdLength = fields.SessionIdLength = -1;
-        fields.CategoryLength = fields.ProductIdLength = -1;
+        ((Span<(int Start, int Length)>)fields).Fill((0, -1));
         var i = 0;
         if (s.Length < 2 || s[0] != '{')
         {
@@ -133,48 +131,19 @@ internal static class FastEventScanner
         }
 
         return i == s.Length
-            && fields.EventIdLength > 0 && fields.EventTypeLength > 0 && fields.TimestampLength > 0
-            && fields.UserIdLength > 0 && fields.SessionIdLength > 0;
+            && fields.Has(EventField.EventId, 1) && fields.Has(EventField.EventType, 1) && fields.Has(EventField.Timestamp, 1)
+            && fields.Has(EventField.UserId, 1) && fields.Has(EventField.SessionId, 1);
     }
 
     private static bool Record(ref Fields f, EventField field, int start, int length)
     {
-        ref var len = ref f.EventIdLength;
-        ref var at = ref f.EventIdStart;
-        switch (field)
-        {
-            case EventField.EventType:
-                len = ref f.EventTypeLength;
-                at = ref f.EventTypeStart;
-                break;
-            case EventField.Timestamp:
-                len = ref f.TimestampLength;
-                at = ref f.TimestampStart;
-                break;
-            case EventField.UserId:
-                len = ref f.UserIdLength;
-                at = ref f.UserIdStart;
-                break;
-            case EventField.SessionId:
-                len = ref f.SessionIdLength;
-                at = ref f.SessionIdStart;
-                break;
-            case EventField.Category:
-                len = ref f.CategoryLength;
-                at = ref f.CategoryStart;
-                break;
-            case EventField.ProductId:
-                len = ref f.ProductIdLength;
-                at = ref f.ProductIdStart;
-                break;
-        }
-
-        if (len != -1)
+        ref var slot = ref f[(int)field];
+        if (slot.Length != -1)
         {
             return false; // a duplicate key: the full parser applies "last one wins" with all its details
         }
 
-        (at, len) = (start, length);
+        slot = (start, length);
         return true;
     }
 
