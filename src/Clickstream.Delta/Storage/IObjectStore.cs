@@ -1,0 +1,39 @@
+namespace Clickstream.Delta.Storage;
+
+/// <summary>
+/// The few object-store calls a Delta table needs, with keys relative to the table root and separated by
+/// <c>/</c>. Implementations: a local folder (<see cref="LocalObjectStore"/>), memory (<see cref="InMemoryObjectStore"/>),
+/// and S3 (conditional PUT with <c>If-None-Match: *</c>).
+/// </summary>
+public interface IObjectStore
+{
+    /// <summary>Every object whose key starts with <paramref name="prefix"/>, at any depth, ordered by key (ordinal).</summary>
+    Task<IReadOnlyList<ObjectInfo>> ListAsync(string prefix, CancellationToken cancellationToken = default);
+
+    /// <summary>The whole object, or null when it does not exist.</summary>
+    Task<byte[]?> ReadAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Creates the object only if no object has the key, atomically: exactly one of two racing writers wins, and
+    /// a reader never sees a partial object. Returns false when the key already exists.
+    /// </summary>
+    Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates or replaces the object atomically (readers see the old or the new content, never a mix).</summary>
+    Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the object; returns false when it did not exist.</summary>
+    Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The absolute location of a key as other engines name it: a file-system path for a local store, an
+    /// <c>s3://bucket/key</c> URI for S3. Used for symlink manifests and for handing files to DuckDB.
+    /// </summary>
+    string Locate(string key);
+}
+
+/// <summary>An object in a listing.</summary>
+/// <param name="Key">Key relative to the store root.</param>
+/// <param name="Size">Size in bytes.</param>
+/// <param name="LastModified">Last modification time, UTC.</param>
+public readonly record struct ObjectInfo(string Key, long Size, DateTimeOffset LastModified);
