@@ -25,10 +25,22 @@ public sealed record MetadataAction(
     string Provider = "parquet",
     IReadOnlyDictionary<string, string>? FormatOptions = null) : DeltaAction
 {
-    private StructType? _schema;
+    private (string Source, StructType Parsed)? _schema;
 
     /// <summary>The parsed <see cref="SchemaString"/>.</summary>
-    public StructType Schema => _schema ??= StructType.FromJson(SchemaString);
+    public StructType Schema
+    {
+        get
+        {
+            // A `with` copy shares the cache field, so the cache remembers which string it parsed.
+            if (_schema is not { } cached || !ReferenceEquals(cached.Source, SchemaString))
+            {
+                _schema = cached = (SchemaString, StructType.FromJson(SchemaString));
+            }
+
+            return cached.Parsed;
+        }
+    }
 
     /// <summary>A table property, or null.</summary>
     public string? Property(string key) => Configuration.TryGetValue(key, out var v) ? v : null;
