@@ -20,4 +20,11 @@ public readonly record struct ClickEvent(
     ulong UserHash,
     UInt128 SessionKey,
     string? Category,
-    string? ProductId);
+    string? ProductId)
+{
+    /// <summary>
+    /// The event's original line (UTF-8 JSON), when the caller keeps it for the raw table; empty otherwise.
+    /// It points into a buffer owned by the caller and lives as long as that buffer.
+    /// </summary>
+    public ReadOnlyMemory<byte> RawLine { get; init; }
+}

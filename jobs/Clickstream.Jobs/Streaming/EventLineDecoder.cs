@@ -4,10 +4,14 @@ using Clickstream.Udfs;
 
 namespace Clickstream.Jobs.Streaming;
 
-/// <summary>Turns each NDJSON line into a <see cref="JobInput"/>; never throws on bad input. One instance per split (not thread-safe).</summary>
-internal sealed class EventLineDecoder : ILineDecoder<JobInput>
+/// <summary>
+/// Turns each NDJSON line into a <see cref="JobInput"/>; never throws on bad input. With <paramref name="keepRawLines"/>
+/// each valid event also carries a copy of its line (for the raw table). One instance per split (not thread-safe).
+/// </summary>
+internal sealed class EventLineDecoder(bool keepRawLines = false) : ILineDecoder<JobInput>
 {
     private readonly EventParser _parser = new();
+    private readonly LineArena? _arena = keepRawLines ? new LineArena() : null;
 
     public void Decode(ReadOnlySpan<byte> line, in LineContext context, List<JobInput> output)
     {
@@ -25,7 +29,7 @@ internal sealed class EventLineDecoder : ILineDecoder<JobInput>
 
         if (_parser.TryParse(line, out var ev, out var error))
         {
-            output.Add(new JobInput(ev, null));
+            output.Add(new JobInput(_arena is null ? ev : ev with { RawLine = _arena.Copy(line) }, null));
             return;
         }
 
