@@ -9,10 +9,10 @@ namespace Clickstream.Delta.Parquet;
 /// caller keeps ownership of the buffers (the writer only reads them while a write runs).
 /// </summary>
 /// <remarks>
-/// The set of vector types is closed (one per supported Delta primitive type); see <see cref="StringVector"/>,
-/// <see cref="LongVector"/>, <see cref="IntegerVector"/>, <see cref="ShortVector"/>, <see cref="ByteVector"/>,
-/// <see cref="DoubleVector"/>, <see cref="FloatVector"/>, <see cref="BooleanVector"/>, <see cref="DateVector"/> and
-/// <see cref="TimestampVector"/>.
+/// The set of vector types is closed: <see cref="StringVector"/>, <see cref="LongVector"/>,
+/// <see cref="IntegerVector"/>, <see cref="DoubleVector"/>, <see cref="FloatVector"/>, <see cref="BooleanVector"/>,
+/// <see cref="DateVector"/> and <see cref="TimestampVector"/>. There are no short/byte vectors: Parquet.Net 6.1.0's
+/// PLAIN encoder for those types hands its pooled buffer back to the pool before it has written it.
 /// </remarks>
 public abstract class ColumnVector
 {
