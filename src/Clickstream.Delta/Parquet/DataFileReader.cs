@@ -1,0 +1,168 @@
+using Clickstream.Delta.Types;
+using Parquet;
+using ParquetDeltaStructField = Clickstream.Delta.Types.StructField;
+
+namespace Clickstream.Delta.Parquet;
+
+/// <summary>
+/// Reads Delta data files (Parquet written by Spark, delta-rs or <see cref="DataFileWriter"/>) as rows of a Delta
+/// schema, usually the table's data columns.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Columns match by name ignoring case (nested struct fields too); a column the file lacks is null in every row;
+/// file columns the schema does not name are not read. Values come back as: string → <see cref="string"/>,
+/// long → <see cref="long"/>, integer → <see cref="int"/>, short → <see cref="short"/>, byte → <see cref="sbyte"/>,
+/// float → <see cref="float"/>, double → <see cref="double"/>, boolean → <see cref="bool"/>, binary →
+/// <see cref="byte"/>[], decimal → <see cref="decimal"/>, date → <see cref="DateOnly"/>, timestamp →
+/// <see cref="DateTimeOffset"/> with a zero offset and microsecond precision (INT96, INT64 MICROS and MILLIS),
+/// struct → <c>object?[]</c> in the Delta field order, array → <c>object?[]</c>, map →
+/// <c>Dictionary&lt;string, object?&gt;</c> (<c>Dictionary&lt;object, object?&gt;</c> for non-string keys).
+/// </para>
+/// <para>Columns are read whole per row group with Parquet.Net's raw column API and assembled from their levels.</para>
+/// </remarks>
+public static class DataFileReader
+{
+    /// <summary>Reads every row of <paramref name="file"/> as <paramref name="schema"/>.</summary>
+    /// <exception cref="DeltaFormatException">The file is not Parquet, or a column cannot be read as its Delta type.</exception>
+    public static Task<IReadOnlyList<object?[]>> ReadAsync(byte[] file, StructType schema, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        return ReadAsync(new MemoryStream(file, writable: false), schema, cancellationToken);
+    }
+
+    /// <summary>Reads every row of the Parquet file in <paramref name="file"/> as <paramref name="schema"/>; the stream stays open.</summary>
+    /// <exception cref="DeltaFormatException">The file is not Parquet, or a column cannot be read as its Delta type.</exception>
+    public static async Task<IReadOnlyList<object?[]>> ReadAsync(Stream file, StructType schema, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        var (rowCount, columns) = await ReadColumnsAsync(file, schema, cancellationToken).ConfigureAwait(false);
+        var rows = new object?[rowCount][];
+        for (var r = 0; r < rows.Length; r++)
+        {
+            var row = new object?[columns.Length];
+            for (var c = 0; c < row.Length; c++)
+            {
+                row[c] = columns[c][r];
+            }
+
+            rows[r] = row;
+        }
+
+        return rows;
+    }
+
+    /// <summary>Reads one column of <paramref name="file"/> (null in every row when the file lacks it).</summary>
+    /// <exception cref="DeltaFormatException">The file is not Parquet, or the column cannot be read as its Delta type.</exception>
+    public static async Task<object?[]> ReadColumnAsync(byte[] file, ParquetDeltaStructField column, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(column);
+        var (_, columns) = await ReadColumnsAsync(new MemoryStream(file, writable: false), new StructType([column]), cancellationToken).ConfigureAwait(false);
+        return columns[0];
+    }
+
+    /// <summary>The number of rows in <paramref name="file"/>, from its footer alone.</summary>
+    /// <exception cref="DeltaFormatException">The file is not Parquet.</exception>
+    public static async Task<long> ReadRowCountAsync(byte[] file, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        await using var reader = await OpenAsync(new MemoryStream(file, writable: false), cancellationToken).ConfigureAwait(false);
+        return reader.Metadata?.NumRows ?? 0;
+    }
+
+    /// <summary>Reads the columns of <paramref name="schema"/>, column by column.</summary>
+    internal static async Task<(int RowCount, object?[][] Columns)> ReadColumnsAsync(Stream file, StructType schema, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(schema);
+        await using var reader = await OpenAsync(file, cancellationToken).ConfigureAwait(false);
+        var projection = ColumnProjection.Create(schema, reader.Schema);
+        var rowCount = checked((int)(reader.Metadata?.NumRows ?? 0));
+        var columns = new object?[schema.Fields.Count][];
+        for (var c = 0; c < columns.Length; c++)
+        {
+            columns[c] = new object?[rowCount];
+        }
+
+        var offset = 0;
+        try
+        {
+            for (var g = 0; g < reader.RowGroupCount; g++)
+            {
+                using var rowGroup = reader.OpenRowGroupReader(g);
+                var rows = checked((int)rowGroup.RowCount);
+                if (rows > rowCount - offset)
+                {
+                    throw new DeltaFormatException($"the row groups hold more rows than the file's {rowCount}");
+                }
+
+                await AssembleAsync(rowGroup, projection, columns, offset, rows, cancellationToken).ConfigureAwait(false);
+                offset += rows;
+            }
+        }
+        finally
+        {
+            foreach (var leaf in projection.Leaves)
+            {
+                leaf.Release();
+            }
+        }
+
+        return offset == rowCount
+            ? (rowCount, columns)
+            : throw new DeltaFormatException($"the row groups hold {offset} rows, the footer says {rowCount}");
+    }
+
+    private static async Task AssembleAsync(ParquetRowGroupReader rowGroup, ColumnProjection projection, object?[][] columns, int offset, int rows, CancellationToken cancellationToken)
+    {
+        foreach (var leaf in projection.Leaves)
+        {
+            await leaf.LoadAsync(rowGroup, cancellationToken).ConfigureAwait(false);
+        }
+
+        for (var c = 0; c < columns.Length; c++)
+        {
+            if (projection.Columns[c] is not { } node)
+            {
+                continue;
+            }
+
+            var column = columns[c];
+            for (var r = offset; r < offset + rows; r++)
+            {
+                column[r] = node.Read();
+            }
+        }
+
+        foreach (var leaf in projection.Leaves)
+        {
+            if (!leaf.AtEnd)
+            {
+                throw new DeltaFormatException($"column '{leaf.Field.Path}' holds more entries than its row group's {rows} rows");
+            }
+        }
+    }
+
+    private static async Task<ParquetReader> OpenAsync(Stream file, CancellationToken cancellationToken)
+    {
+        if (!file.CanSeek)
+        {
+            var copy = new MemoryStream();
+            await file.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+            copy.Position = 0;
+            file = copy;
+        }
+
+        // Dates as DateOnly; INT96 as DateTime (the default); binary stays binary unless annotated as a string.
+        var options = new ParquetOptions { UseDateOnlyTypeForDates = true, TreatBigIntegersAsDates = true, TreatByteArrayAsString = false };
+        try
+        {
+            return await ParquetReader.CreateAsync(file, options, leaveStreamOpen: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is global::Parquet.ParquetException or IOException or InvalidDataException or NotSupportedException)
+        {
+            throw new DeltaFormatException($"not a readable Parquet file: {e.Message}", e);
+        }
+    }
+}
