@@ -18,7 +18,12 @@ internal static class ClickstreamJob
 {
     public static readonly WindowSpec Window = WindowSpec.Tumbling(TimeSpan.FromMinutes(1));
 
-    public static QueryDefinition Build(IStreamSource<JobInput> source, long watermarkDelayMs, IBatchSink<InvalidRecord> quarantine, IBatchSink<StoreRow> store)
+    /// <param name="source">The input lines.</param>
+    /// <param name="watermarkDelayMs">The event-time watermark delay.</param>
+    /// <param name="quarantine">Sink of every invalid line with its reason.</param>
+    /// <param name="store">Sink of the aggregates and the ledger.</param>
+    /// <param name="rawEvents">Optional sink of every valid, non-duplicate event (late ones included): the raw table.</param>
+    public static QueryDefinition Build(IStreamSource<JobInput> source, long watermarkDelayMs, IBatchSink<InvalidRecord> quarantine, IBatchSink<StoreRow> store, IBatchSink<ClickEvent>? rawEvents = null)
     {
         var input = QueryDefinition.From(source);
         var invalid = input.FlatMap<InvalidRecord>((r, o) =>
@@ -79,7 +84,13 @@ internal static class ClickstreamJob
         var invalidLedger = invalid.FlatMapWithBatch<StoreRow>((r, batch, o) =>
             o.Add(Ledger(Metric.Invalid, r.TimestampMicros ?? (batch.BatchTimestampMs * 1000))));
 
-        return new QueryDefinition("clickstream")
+        var query = new QueryDefinition("clickstream");
+        if (rawEvents is not null)
+        {
+            query.WriteTo(unique, rawEvents);
+        }
+
+        return query
             .WriteTo(invalid, quarantine)
             .WriteTo(counts.Union(funnel, activeUsers, late, duplicates, invalidLedger), store);
     }

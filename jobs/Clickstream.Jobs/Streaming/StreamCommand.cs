@@ -3,7 +3,9 @@ using System.Globalization;
 using Clickstream.Engine.Execution;
 using Clickstream.Engine.Sources;
 using Clickstream.Engine.Time;
+using Clickstream.Engine.Sinks;
 using Clickstream.Jobs.Cli;
+using Clickstream.Jobs.RawTables;
 using Clickstream.Jobs.Store;
 
 namespace Clickstream.Jobs.Streaming;
@@ -18,7 +20,7 @@ internal sealed class StreamCommand : ICommand
 
     public string Summary => "run the streaming job: NDJSON files → validated, deduplicated, windowed aggregates";
 
-    public IReadOnlySet<string> Flags { get; } = new HashSet<string>(StringComparer.Ordinal) { "quiet" };
+    public IReadOnlySet<string> Flags { get; } = new HashSet<string>(StringComparer.Ordinal) { "quiet", "lake-manifests" };
 
     public string Usage => """
         usage: clickstream stream --input DIR --checkpoint DIR --store FILE [options]
@@ -28,8 +30,14 @@ internal sealed class StreamCommand : ICommand
         exactly where it stopped; a killed run leaves no partial effect.
 
           --input DIR                  folder of event files (hidden and *.tmp files are ignored)
-          --checkpoint DIR             checkpoint folder (offsets, commits, state, progress, quarantine)
+          --checkpoint DIR             checkpoint folder (offsets, commits, state, progress; the quarantine too
+                                       when there is no --lake)
           --store FILE                 SQLite aggregate store (created if missing)
+          --lake DIR                   also write every valid, non-duplicate event to the Delta table DIR/events
+                                       and every invalid line to the Delta table DIR/quarantine (created if
+                                       missing; exactly once per batch)
+          --lake-manifests             when creating the lake tables, turn on Redshift Spectrum symlink manifests
+                                       (regenerated after every commit)
           --trigger T                  available-now | once | an interval such as 10s (default: 10s)
           --watermark D                event-time watermark delay (default: 10m)
           --max-files-per-trigger N    at most N new files per batch (default: no limit)
@@ -58,7 +66,14 @@ internal sealed class StreamCommand : ICommand
         var maxFiles = args.Long("max-files-per-trigger", 0, 0, int.MaxValue);
         var maxBytes = args.Long("max-bytes-per-trigger", DefaultMaxBytesPerTrigger, 0);
         var quiet = args.Flag("quiet");
+        var lake = args.String("lake");
+        var lakeManifests = args.Flag("lake-manifests");
         args.EnsureAllUsed();
+        if (lakeManifests && lake is null)
+        {
+            throw new UsageException("--lake-manifests needs --lake");
+        }
+
         if (!Directory.Exists(input))
         {
             throw new UsageException($"input folder {input} does not exist");
@@ -71,9 +86,10 @@ internal sealed class StreamCommand : ICommand
         };
         using var store = new AggregateStore(storePath);
         var storeSink = new StoreSink(store, TimeProvider.System);
-        var quarantine = new QuarantineSink(Path.Combine(checkpoint, "quarantine"));
-        var source = new FileSource<JobInput>(input, () => new EventLineDecoder(), sourceOptions);
-        var definition = ClickstreamJob.Build(source, watermarkMs, quarantine, storeSink);
+        var lakeSinks = lake is null ? null : LakeSinks.Open(lake, lakeManifests);
+        IBatchSink<InvalidRecord> quarantine = lakeSinks?.Quarantine ?? (IBatchSink<InvalidRecord>)new QuarantineSink(Path.Combine(checkpoint, "quarantine"));
+        var source = new FileSource<JobInput>(input, () => new EventLineDecoder(keepRawLines: lakeSinks is not null), sourceOptions);
+        var definition = ClickstreamJob.Build(source, watermarkMs, quarantine, storeSink, lakeSinks?.Events);
 
         long rows = 0;
         long batches = 0;
@@ -94,6 +110,7 @@ internal sealed class StreamCommand : ICommand
         var clock = Stopwatch.StartNew();
         using var query = StreamingQuery.Start(definition, options);
         storeSink.QueryId = query.Id;
+        lakeSinks?.SetQueryId(query.Id);
         output.WriteLine($"clickstream stream: query {query.Id}, starting at batch {query.NextBatchId}, watermark {QueryProgress.FormatMs(query.WatermarkMs)}, trigger {args.String("trigger") ?? "10s"}");
         await query.RunAsync(trigger, cancellationToken);
         var seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
@@ -101,6 +118,11 @@ internal sealed class StreamCommand : ICommand
         if (Environment.GetEnvironmentVariable("CLICKSTREAM_PROFILE") == "1")
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"gc: gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms, allocated {GC.GetTotalAllocatedBytes() / (1 << 20):N0} MiB"));
+        }
+
+        if (lakeSinks is not null)
+        {
+            output.WriteLine(lakeSinks.Summary());
         }
 
         if (storeSink.BatchesSkipped > 0)

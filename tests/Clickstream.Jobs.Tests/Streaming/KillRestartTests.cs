@@ -26,19 +26,21 @@ public sealed class KillRestartTests(ITestOutputHelper output)
 
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(3);
 
-    [Fact]
-    public async Task Stream_KilledRepeatedlyThenCompleted_StoreEqualsUninterruptedRun()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Stream_KilledRepeatedlyThenCompleted_StoreEqualsUninterruptedRun(bool lake)
     {
         using var folder = new TempFolder("kill");
         var input = folder.PathOf("input");
         await JobCommands.GenerateAsync("--out", input, "--events", "300000", "--files", Files.ToString(CultureInfo.InvariantCulture), "--start", Start, "--invalid-rate", "0.01", "--late-rate", "0.01");
 
-        var reference = Paths(folder, "uninterrupted");
+        var reference = Paths(folder, "uninterrupted", lake);
         var (code, _, stderr) = await ClickstreamProgram.RunAsync(RunTimeout, reference.Args);
         Assert.True(code == 0, stderr);
         Assert.Equal(DataBatches, CheckpointReader.Batches(reference.Checkpoint).Count(b => b.Files.Count > 0));
 
-        var killed = Paths(folder, "killed");
+        var killed = Paths(folder, "killed", lake);
         var commitsAtKill = new List<int>();
         for (var attempt = 0; commitsAtKill.Count < MinimumKills && attempt < 5 * MinimumKills; attempt++)
         {
@@ -75,7 +77,35 @@ public sealed class KillRestartTests(ITestOutputHelper output)
         Assert.True(expected.Deterministic.Count > 1000, "the uninterrupted run should export many rows");
         Assert.Equal(expected.Deterministic, actual.Deterministic);
         Assert.Equal(expected.InvalidAtProcessingTime, actual.InvalidAtProcessingTime);
-        AssertSameQuarantine(reference.Checkpoint, killed.Checkpoint);
+        if (lake)
+        {
+            await AssertSameLakeAsync(reference.Lake!, killed.Lake!);
+        }
+        else
+        {
+            AssertSameQuarantine(reference.Checkpoint, killed.Checkpoint);
+        }
+    }
+
+    /// <summary>
+    /// Each event is in the killed run's events table exactly once (<c>count(*) = count(distinct event_id)</c>), and
+    /// both tables hold the same rows as the uninterrupted run's.
+    /// </summary>
+    private static async Task AssertSameLakeAsync(string expectedLake, string actualLake)
+    {
+        var (_, expected) = await LakeReader.ReadAsync(Path.Combine(expectedLake, "events"));
+        var (_, actual) = await LakeReader.ReadAsync(Path.Combine(actualLake, "events"));
+        var ids = actual.Select(r => (string)r["event_id"]!).ToList();
+        Assert.True(expected.Count > 250_000, $"the uninterrupted run stored {expected.Count} events");
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(expected.Select(r => (string)r["event_id"]!).Order(StringComparer.Ordinal), ids.Order(StringComparer.Ordinal));
+
+        var (_, expectedBad) = await LakeReader.ReadAsync(Path.Combine(expectedLake, "quarantine"));
+        var (_, actualBad) = await LakeReader.ReadAsync(Path.Combine(actualLake, "quarantine"));
+        static IEnumerable<string> Keys(List<Dictionary<string, object?>> rows) =>
+            rows.Select(r => $"{r["batch_id"]}|{r["source_file"]}|{r["source_offset"]}|{r["reason"]}|{r["raw_text"]}").Order(StringComparer.Ordinal);
+        Assert.NotEmpty(expectedBad);
+        Assert.Equal(Keys(expectedBad), Keys(actualBad));
     }
 
     /// <summary>The files of each data batch, by batch id: replays must not change what a batch reads.</summary>
@@ -125,15 +155,17 @@ public sealed class KillRestartTests(ITestOutputHelper output)
         }
     }
 
-    private static (string Checkpoint, string Store, string[] Args) Paths(TempFolder folder, string name)
+    private static (string Checkpoint, string Store, string? Lake, string[] Args) Paths(TempFolder folder, string name, bool withLake)
     {
         var checkpoint = folder.PathOf(name + "-checkpoint");
         var store = folder.PathOf(name + ".db");
+        var lake = withLake ? folder.PathOf(name + "-lake") : null;
         string[] args =
         [
             "stream", "--input", folder.PathOf("input"), "--checkpoint", checkpoint, "--store", store,
             "--trigger", "available-now", "--max-files-per-trigger", FilesPerBatch.ToString(CultureInfo.InvariantCulture), "--quiet",
+            .. lake is null ? Array.Empty<string>() : ["--lake", lake],
         ];
-        return (checkpoint, store, args);
+        return (checkpoint, store, lake, args);
     }
 }

@@ -17,6 +17,9 @@ internal sealed class ModelResult
     /// <summary>The exact set of users counted in each window (by window start), for distinct counts over ranges.</summary>
     public required IReadOnlyDictionary<long, HashSet<string>> UsersByWindow { get; init; }
 
+    /// <summary>The event ids the raw table must hold: every valid event's first occurrence, late ones included, in order.</summary>
+    public IReadOnlyList<string> KeptEventIds { get; init; } = [];
+
     /// <summary>The rows of one metric.</summary>
     public IEnumerable<ExportRow> Of(string metric) => Rows.Where(r => r.Metric == metric);
 

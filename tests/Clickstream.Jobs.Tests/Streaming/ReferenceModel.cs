@@ -39,6 +39,7 @@ internal static class ReferenceModel
         var users = new Dictionary<long, HashSet<string>>();
         var invalid = new List<ModelInvalid>();
         var watermarks = new List<long>();
+        var kept = new List<string>();
 
         var seen = new Dictionary<string, long>(StringComparer.Ordinal); // event_id → expiry (ms)
         var sessions = new Dictionary<string, Session>(StringComparer.Ordinal);
@@ -86,6 +87,7 @@ internal static class ReferenceModel
 
                 seen[e.EventId] = FloorMs(e.TimestampMicros) + watermarkDelayMs;
                 unique.Add(e);
+                kept.Add(e.EventId);
             }
 
             // Windowed counts; a late event is counted only as late.
@@ -178,6 +180,7 @@ internal static class ReferenceModel
                 .ThenBy(r => r.Key ?? string.Empty, StringComparer.Ordinal)],
             BatchWatermarksMs = watermarks,
             Invalid = invalid,
+            KeptEventIds = kept,
             UsersByWindow = users,
         };
     }

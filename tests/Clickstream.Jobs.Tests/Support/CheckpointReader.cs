@@ -40,6 +40,10 @@ internal static class CheckpointReader
         return batches;
     }
 
+    /// <summary>The query id kept in <c>metadata</c>.</summary>
+    public static string QueryId(string checkpoint) =>
+        System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(checkpoint, "metadata"))).RootElement.GetProperty("id").GetString()!;
+
     /// <summary>How many batches are committed (entries in <c>commits/</c>).</summary>
     public static int CommitCount(string checkpoint)
     {
