@@ -100,7 +100,8 @@ internal static partial class EndToEndHarness
             Step(Round("2", round, options.Runs), "clickstream stream --trigger available-now --quiet (child process)");
             var load = MachineInfo.LoadAverage();
             Console.WriteLine("  " + MachineInfo.LoadNote());
-            streamArgs = [options.ClickstreamDll, "stream", "--input", input, "--checkpoint", checkpoint, "--store", store, "--trigger", "available-now", "--quiet"];
+            var lake = Path.Combine(work, "lake" + suffix);
+            streamArgs = [options.ClickstreamDll, "stream", "--input", input, "--checkpoint", checkpoint, "--store", store, "--trigger", "available-now", "--quiet", .. options.Lake ? new[] { "--lake", lake } : []];
             var ours = MeasuredChild.Run(DotnetHost(), streamArgs, "  | ");
             if (ours.ExitCode != 0)
             {
@@ -113,6 +114,10 @@ internal static partial class EndToEndHarness
             var jobRun = new HarnessReport.EngineRun(ours, InProcessSeconds(ours.Output), load);
             jobRuns.Add(jobRun);
             HarnessReport.PrintJobDetails(jobRun, progress, counts.Lines);
+            if (options.Lake)
+            {
+                LakeCheck.Print(lake);
+            }
 
             if (options.SkipDuckDb)
             {

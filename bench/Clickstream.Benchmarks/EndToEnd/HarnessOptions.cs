@@ -22,6 +22,8 @@ internal sealed record HarnessOptions
           --duckdb-dedup M    first (default): DuckDB keeps each event_id's first line, like the job;
                               any: an arbitrary one (cheaper; same result when retries are identical copies)
           --skip-duckdb       run the job only
+          --lake              run the job with the lake sink on (`--lake DIR`): raw events and quarantine written
+                              as Delta tables; reports Parquet bytes per event
           --restart           afterwards, start the job again on the same checkpoint (no new data) and time the
                               recovery: loading the state of the whole run back
         """;
@@ -44,11 +46,13 @@ internal sealed record HarnessOptions
 
     public bool Restart { get; init; }
 
+    public bool Lake { get; init; }
+
     public bool HelpRequested { get; init; }
 
     public static HarnessOptions Parse(string[] args)
     {
-        var line = JobCommandLine.Parse(args, new HashSet<string>(StringComparer.Ordinal) { "skip-duckdb", "restart" });
+        var line = JobCommandLine.Parse(args, new HashSet<string>(StringComparer.Ordinal) { "skip-duckdb", "restart", "lake" });
         var options = new HarnessOptions
         {
             Events = line.Long("events", 2_000_000, 1, 1_000_000_000),
@@ -60,6 +64,7 @@ internal sealed record HarnessOptions
             SkipDuckDb = line.Flag("skip-duckdb"),
             DuckDbDedup = line.String("duckdb-dedup") ?? "first",
             Restart = line.Flag("restart"),
+            Lake = line.Flag("lake"),
             HelpRequested = line.HelpRequested,
         };
         line.EnsureAllUsed();
