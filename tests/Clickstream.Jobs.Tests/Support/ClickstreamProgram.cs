@@ -58,8 +58,13 @@ internal static class ClickstreamProgram
 
     private static string Locate()
     {
-        // bin/<Configuration>/net10.0/ of the test project: the program is built with the same configuration.
+        // bin/<Configuration>/net10.0/<rid>/ of the test project: the program is built with the same configuration.
         var baseDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        if (!baseDir.Name.StartsWith("net", StringComparison.Ordinal) && baseDir.Parent is { } frameworkDir)
+        {
+            baseDir = frameworkDir;
+        }
+
         var framework = baseDir.Name;
         var configuration = baseDir.Parent?.Name ?? throw new InvalidOperationException($"unexpected test folder {baseDir.FullName}");
         var root = baseDir;
