@@ -9,5 +9,6 @@ internal static class CommandCatalog
         new Streaming.StreamCommand(),
         new Report.ExportCommand(),
         new Report.MetricsCommand(),
+        new Lake.LakeCommand(),
     ];
 }
