@@ -13,7 +13,10 @@ namespace Clickstream.Delta.Parquet;
 /// </summary>
 internal static class ValueConverter
 {
-    /// <summary>The converter from <typeparamref name="T"/> to the CLR type of <paramref name="target"/>.</summary>
+    /// <summary>
+    /// The converter from <typeparamref name="T"/> to the CLR type of <paramref name="target"/>; create one per
+    /// column chunk (string converters share repeated values within the chunk).
+    /// </summary>
     /// <exception cref="DeltaFormatException">The file's type cannot be read as the column's type.</exception>
     public static Func<T, object> Create<T>(PrimitiveType target, string column)
     {
@@ -74,12 +77,20 @@ internal static class ValueConverter
         _ => null,
     };
 
-    private static Func<ReadOnlyMemory<char>, object>? FromChars(PrimitiveType target) => target.Name switch
+    private static Func<ReadOnlyMemory<char>, object>? FromChars(PrimitiveType target)
     {
-        "string" => v => v.Span.ToString(),
-        "binary" => Utf8Bytes,
-        _ => null,
-    };
+        switch (target.Name)
+        {
+            case "string":
+                // A converter serves one column chunk, so the cache holds that chunk's values only.
+                var cache = new StringCache();
+                return v => cache.Get(v.Span);
+            case "binary":
+                return Utf8Bytes;
+            default:
+                return null;
+        }
+    }
 
     private static byte[] Utf8Bytes(ReadOnlyMemory<char> value)
     {
