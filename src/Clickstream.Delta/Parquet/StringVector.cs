@@ -48,15 +48,17 @@ public sealed class StringVector : ColumnVector
         // Parquet.Net encodes strings from ReadOnlyMemory<char>: wrapping each string costs no allocation.
         var dense = ArrayPool<ReadOnlyMemory<char>>.Shared.Rent(count);
         var definitions = ArrayPool<int>.Shared.Rent(count);
+        var defined = 0;
         try
         {
-            var defined = Compact(_values.AsSpan(start, count), dense, definitions, stats);
+            defined = Compact(_values.AsSpan(start, count), dense, definitions, stats);
             await context.RowGroup.WriteAllPartsAsync<ReadOnlyMemory<char>>(context.Field, dense.AsMemory(0, defined), definitions.AsMemory(0, count), null, context.CancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            // Clear so that the pool does not keep the caller's strings alive.
-            ArrayPool<ReadOnlyMemory<char>>.Shared.Return(dense, clearArray: true);
+            // Clear the used part so that the pool does not keep the caller's strings alive.
+            dense.AsSpan(0, defined).Clear();
+            ArrayPool<ReadOnlyMemory<char>>.Shared.Return(dense);
             ArrayPool<int>.Shared.Return(definitions);
         }
     }

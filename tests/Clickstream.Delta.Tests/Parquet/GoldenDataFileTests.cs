@@ -91,6 +91,17 @@ public sealed class GoldenDataFileTests
     }
 
     [Fact]
+    public async Task ReadAsync_DataSkippingAllTypes_DateInt96TimestampAndDecimal()
+    {
+        var schema = StructType.FromJson(
+            """{"type":"struct","fields":[{"name":"as_int","type":"integer","nullable":true,"metadata":{}},{"name":"as_long","type":"long","nullable":true,"metadata":{}},{"name":"as_byte","type":"byte","nullable":true,"metadata":{}},{"name":"as_short","type":"short","nullable":true,"metadata":{}},{"name":"as_float","type":"float","nullable":true,"metadata":{}},{"name":"as_double","type":"double","nullable":true,"metadata":{}},{"name":"as_string","type":"string","nullable":true,"metadata":{}},{"name":"as_date","type":"date","nullable":true,"metadata":{}},{"name":"as_timestamp","type":"timestamp","nullable":true,"metadata":{}},{"name":"as_big_decimal","type":"decimal(1,0)","nullable":true,"metadata":{}}]}""");
+
+        var row = Assert.Single(await DataFileReader.ReadAsync(ParquetTestFiles.GoldenFile("data-skipping-basic-stats-all-types", "part-00001-93fc8b78"), schema));
+
+        Assert.Equal([0, 0L, (sbyte)0, (short)0, 0f, 0d, "0", new DateOnly(2000, 1, 1), new DateTimeOffset(2000, 1, 1, 8, 0, 0, TimeSpan.Zero), 0m], row);
+    }
+
+    [Fact]
     public async Task ReadAsync_FileWithoutANewColumn_ReadsItAsNull()
     {
         var schema = new StructType([new("id", PrimitiveType.Long), new("part", PrimitiveType.Long)]);
