@@ -68,18 +68,12 @@ public static class CheckpointParquet
     public static async Task<IReadOnlyList<DeltaAction>> ReadAsync(byte[] checkpoint, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        var (rowCount, columns) = await DataFileReader.ReadColumnsAsync(new MemoryStream(checkpoint, writable: false), CheckpointSchema.Schema, cancellationToken).ConfigureAwait(false);
-        var actions = new List<DeltaAction>(rowCount);
-        var row = new object?[columns.Length];
-        for (var r = 0; r < rowCount; r++)
+        var rows = await DataFileReader.ReadAsync(new MemoryStream(checkpoint, writable: false), CheckpointSchema.Schema, cancellationToken).ConfigureAwait(false);
+        var actions = new List<DeltaAction>(rows.Count);
+        for (var r = 0; r < rows.Count; r++)
         {
-            for (var c = 0; c < row.Length; c++)
-            {
-                row[c] = columns[c][r];
-            }
-
             // A row without any action carries nothing to replay.
-            if (CheckpointRows.FromRow(row, r) is { } action)
+            if (CheckpointRows.FromRow(rows[r], r) is { } action)
             {
                 actions.Add(action);
             }

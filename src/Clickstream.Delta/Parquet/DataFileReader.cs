@@ -36,20 +36,9 @@ public static class DataFileReader
     public static async Task<IReadOnlyList<object?[]>> ReadAsync(Stream file, StructType schema, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(schema);
-        var (rowCount, columns) = await ReadColumnsAsync(file, schema, cancellationToken).ConfigureAwait(false);
-        var rows = new object?[rowCount][];
-        for (var r = 0; r < rows.Length; r++)
-        {
-            var row = new object?[columns.Length];
-            for (var c = 0; c < row.Length; c++)
-            {
-                row[c] = columns[c][r];
-            }
-
-            rows[r] = row;
-        }
-
-        return rows;
+        var rows = new RowMajor();
+        await ReadAsync(file, schema, rows, cancellationToken).ConfigureAwait(false);
+        return rows.Rows;
     }
 
     /// <summary>Reads one column of <paramref name="file"/> (null in every row when the file lacks it).</summary>
@@ -71,20 +60,22 @@ public static class DataFileReader
         return reader.Metadata?.NumRows ?? 0;
     }
 
-    /// <summary>Reads the columns of <paramref name="schema"/>, column by column.</summary>
+    /// <summary>Reads the columns of <paramref name="schema"/>, each as an array of its values in row order.</summary>
     internal static async Task<(int RowCount, object?[][] Columns)> ReadColumnsAsync(Stream file, StructType schema, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(schema);
+        var columns = new ColumnMajor();
+        await ReadAsync(file, schema, columns, cancellationToken).ConfigureAwait(false);
+        return (columns.RowCount, columns.Columns);
+    }
+
+    private static async Task ReadAsync(Stream file, StructType schema, Assembly assembly, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(file);
         await using var reader = await OpenAsync(file, cancellationToken).ConfigureAwait(false);
         var projection = ColumnProjection.Create(schema, reader.Schema);
         var rowCount = checked((int)(reader.Metadata?.NumRows ?? 0));
-        var columns = new object?[schema.Fields.Count][];
-        for (var c = 0; c < columns.Length; c++)
-        {
-            columns[c] = new object?[rowCount];
-        }
-
+        assembly.Start(rowCount, schema.Fields.Count);
         var offset = 0;
         try
         {
@@ -97,7 +88,20 @@ public static class DataFileReader
                     throw new DeltaFormatException($"the row groups hold more rows than the file's {rowCount}");
                 }
 
-                await AssembleAsync(rowGroup, projection, columns, offset, rows, cancellationToken).ConfigureAwait(false);
+                foreach (var leaf in projection.Leaves)
+                {
+                    await leaf.LoadAsync(rowGroup, cancellationToken).ConfigureAwait(false);
+                }
+
+                assembly.Assemble(projection.Columns, offset, rows);
+                foreach (var leaf in projection.Leaves)
+                {
+                    if (!leaf.AtEnd)
+                    {
+                        throw new DeltaFormatException($"column '{leaf.Field.Path}' holds more entries than its row group's {rows} rows");
+                    }
+                }
+
                 offset += rows;
             }
         }
@@ -109,38 +113,9 @@ public static class DataFileReader
             }
         }
 
-        return offset == rowCount
-            ? (rowCount, columns)
-            : throw new DeltaFormatException($"the row groups hold {offset} rows, the footer says {rowCount}");
-    }
-
-    private static async Task AssembleAsync(ParquetRowGroupReader rowGroup, ColumnProjection projection, object?[][] columns, int offset, int rows, CancellationToken cancellationToken)
-    {
-        foreach (var leaf in projection.Leaves)
+        if (offset != rowCount)
         {
-            await leaf.LoadAsync(rowGroup, cancellationToken).ConfigureAwait(false);
-        }
-
-        for (var c = 0; c < columns.Length; c++)
-        {
-            if (projection.Columns[c] is not { } node)
-            {
-                continue;
-            }
-
-            var column = columns[c];
-            for (var r = offset; r < offset + rows; r++)
-            {
-                column[r] = node.Read();
-            }
-        }
-
-        foreach (var leaf in projection.Leaves)
-        {
-            if (!leaf.AtEnd)
-            {
-                throw new DeltaFormatException($"column '{leaf.Field.Path}' holds more entries than its row group's {rows} rows");
-            }
+            throw new DeltaFormatException($"the row groups hold {offset} rows, the footer says {rowCount}");
         }
     }
 
@@ -163,6 +138,76 @@ public static class DataFileReader
         catch (Exception e) when (e is global::Parquet.ParquetException or IOException or InvalidDataException or NotSupportedException)
         {
             throw new DeltaFormatException($"not a readable Parquet file: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Where assembled values go: one array per row, or one per column.</summary>
+    private abstract class Assembly
+    {
+        public abstract void Start(int rowCount, int columnCount);
+
+        /// <summary>Reads <paramref name="rows"/> rows starting at row <paramref name="offset"/> (null columns stay null).</summary>
+        public abstract void Assemble(IReadOnlyList<ReadNode?> columns, int offset, int rows);
+    }
+
+    private sealed class RowMajor : Assembly
+    {
+        public object?[][] Rows { get; private set; } = [];
+
+        public override void Start(int rowCount, int columnCount)
+        {
+            Rows = new object?[rowCount][];
+            for (var r = 0; r < rowCount; r++)
+            {
+                Rows[r] = new object?[columnCount];
+            }
+        }
+
+        public override void Assemble(IReadOnlyList<ReadNode?> columns, int offset, int rows)
+        {
+            // Each column's leaves have their own cursors, so the columns can be read row by row.
+            for (var r = offset; r < offset + rows; r++)
+            {
+                var row = Rows[r];
+                for (var c = 0; c < row.Length; c++)
+                {
+                    row[c] = columns[c]?.Read();
+                }
+            }
+        }
+    }
+
+    private sealed class ColumnMajor : Assembly
+    {
+        public int RowCount { get; private set; }
+
+        public object?[][] Columns { get; private set; } = [];
+
+        public override void Start(int rowCount, int columnCount)
+        {
+            RowCount = rowCount;
+            Columns = new object?[columnCount][];
+            for (var c = 0; c < columnCount; c++)
+            {
+                Columns[c] = new object?[rowCount];
+            }
+        }
+
+        public override void Assemble(IReadOnlyList<ReadNode?> columns, int offset, int rows)
+        {
+            for (var c = 0; c < Columns.Length; c++)
+            {
+                if (columns[c] is not { } node)
+                {
+                    continue;
+                }
+
+                var column = Columns[c];
+                for (var r = offset; r < offset + rows; r++)
+                {
+                    column[r] = node.Read();
+                }
+            }
         }
     }
 }

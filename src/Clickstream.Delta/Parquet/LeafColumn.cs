@@ -23,7 +23,11 @@ internal sealed class LeafColumn(ParquetDataField field, PrimitiveType? type, st
     public bool AtEnd => _position >= _data.Count;
 
     /// <summary>The definition level of the entry under the cursor.</summary>
-    public int Definition => _data.Definitions is { } levels ? levels[_position] : Field.MaxDefinitionLevel;
+    /// <exception cref="DeltaFormatException">The leaf has fewer entries than its row group has rows.</exception>
+    public int Definition =>
+        _position < _data.Count
+            ? _data.Definitions is { } levels ? levels[_position] : Field.MaxDefinitionLevel
+            : throw new DeltaFormatException($"column '{Field.Path}' holds fewer entries than its row group has rows");
 
     /// <summary>The repetition level of the entry under the cursor.</summary>
     public int Repetition => _data.Repetitions is { } levels ? levels[_position] : 0;
@@ -40,7 +44,7 @@ internal sealed class LeafColumn(ParquetDataField field, PrimitiveType? type, st
     /// <summary>Consumes the entry under the cursor: its value, or null when the leaf or a level above it is null.</summary>
     public object? Take()
     {
-        var value = Definition == Field.MaxDefinitionLevel ? _data.Values[_valuePosition++] : null;
+        var value = Definition == Field.MaxDefinitionLevel ? _data.Value(_valuePosition++) : null;
         _position++;
         return value;
     }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 using Clickstream.Delta.Types;
 using Parquet;
 using ParquetDataField = Parquet.Schema.DataField;
@@ -52,27 +51,10 @@ internal static class LeafReader
         try
         {
             await rowGroup.ReadRawAsync<T>(field, values.AsMemory(0, count), definitions?.AsMemory(0, count), repetitions?.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
-            var defined = definitions is null ? count : definitions.AsSpan(0, count).Count(field.MaxDefinitionLevel);
-            var boxed = new object?[defined];
-            for (var i = 0; i < boxed.Length; i++)
-            {
-                boxed[i] = convert(values[i]);
-            }
-
-            return new LeafData(count, definitions, repetitions, boxed);
         }
         catch (Exception e)
         {
-            if (definitions is not null)
-            {
-                ArrayPool<int>.Shared.Return(definitions);
-            }
-
-            if (repetitions is not null)
-            {
-                ArrayPool<int>.Shared.Return(repetitions);
-            }
-
+            TypedLeafData<T>.Return(values, definitions, repetitions);
             if (e is OverflowException or InvalidDataException or IndexOutOfRangeException or global::Parquet.ParquetException)
             {
                 throw new DeltaFormatException($"column '{column}': cannot read '{field.Path}': {e.Message}", e);
@@ -80,9 +62,8 @@ internal static class LeafReader
 
             throw;
         }
-        finally
-        {
-            ArrayPool<T>.Shared.Return(values, clearArray: RuntimeHelpers.IsReferenceOrContainsReferences<T>());
-        }
+
+        var defined = definitions is null ? count : definitions.AsSpan(0, count).Count(field.MaxDefinitionLevel);
+        return new TypedLeafData<T>(count, definitions, repetitions, values, convert, defined);
     }
 }
