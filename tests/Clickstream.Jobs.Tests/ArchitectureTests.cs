@@ -3,21 +3,23 @@ using System.Reflection;
 namespace Clickstream.Jobs.Tests;
 
 /// <summary>
-/// The dependency rule of docs/architecture.md: the engine and the UDFs reference nothing of ours; the jobs sit on
-/// top of both.
+/// The dependency rule of docs/architecture.md: the engine, the UDFs and the Delta library reference nothing of ours;
+/// the jobs sit on top of all three.
 /// </summary>
 public sealed class ArchitectureTests
 {
     private static readonly Assembly Engine = typeof(Engine.Execution.StreamingQuery).Assembly;
     private static readonly Assembly Udfs = typeof(Udfs.EventParser).Assembly;
     private static readonly Assembly Jobs = typeof(Jobs.Streaming.ClickstreamJob).Assembly;
+    private static readonly Assembly Delta = typeof(Delta.Table.DeltaTable).Assembly;
 
     [Fact]
     public void References_FollowTheDependencyRule()
     {
         Assert.Empty(OurReferences(Engine));
         Assert.Empty(OurReferences(Udfs));
-        Assert.Equal(["Clickstream.Engine", "Clickstream.Udfs"], OurReferences(Jobs));
+        Assert.Empty(OurReferences(Delta));
+        Assert.Equal(["Clickstream.Delta", "Clickstream.Engine", "Clickstream.Udfs"], OurReferences(Jobs));
     }
 
     private static List<string> OurReferences(Assembly assembly) =>

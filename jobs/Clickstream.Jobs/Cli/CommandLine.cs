@@ -10,6 +10,8 @@ internal sealed class CommandLine
 {
     private readonly Dictionary<string, string?> _values = new(StringComparer.Ordinal);
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
+    private readonly List<string> _positionals = [];
+    private int _positionalsRead;
 
     private CommandLine()
     {
@@ -32,7 +34,10 @@ internal sealed class CommandLine
 
             if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
             {
-                throw new UsageException($"unexpected argument '{arg}'");
+                // A bare word is a positional argument (e.g. the action of `lake describe`); commands that take
+                // none reject it in EnsureAllUsed.
+                result._positionals.Add(arg);
+                continue;
             }
 
             var eq = arg.IndexOf('=', StringComparison.Ordinal);
@@ -127,8 +132,20 @@ internal sealed class CommandLine
     }
 
     /// <summary>Fails on any option the command did not ask for, so typos never pass silently.</summary>
+    /// <summary>The positional argument at <paramref name="index"/> (bare words, in order), or null.</summary>
+    public string? Positional(int index)
+    {
+        _positionalsRead = Math.Max(_positionalsRead, index + 1);
+        return index < _positionals.Count ? _positionals[index] : null;
+    }
+
     public void EnsureAllUsed()
     {
+        if (_positionals.Count > _positionalsRead)
+        {
+            throw new UsageException($"unexpected argument '{_positionals[_positionalsRead]}'");
+        }
+
         foreach (var key in _values.Keys)
         {
             if (!_used.Contains(key))

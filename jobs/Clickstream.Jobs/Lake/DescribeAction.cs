@@ -4,7 +4,7 @@ using Clickstream.Jobs.Cli;
 
 namespace Clickstream.Jobs.Lake;
 
-/// <summary><c>clickstream lake --describe</c>: the table's state at its latest version.</summary>
+/// <summary><c>clickstream lake describe</c>: the table's state at its latest version.</summary>
 internal sealed class DescribeAction : ILakeAction
 {
     public string Name => "describe";

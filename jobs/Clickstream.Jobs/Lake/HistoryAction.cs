@@ -5,7 +5,7 @@ using Clickstream.Jobs.Cli;
 
 namespace Clickstream.Jobs.Lake;
 
-/// <summary><c>clickstream lake --history</c>: the table's commits, newest first.</summary>
+/// <summary><c>clickstream lake history</c>: the table's commits, newest first.</summary>
 internal sealed class HistoryAction : ILakeAction
 {
     public string Name => "history";

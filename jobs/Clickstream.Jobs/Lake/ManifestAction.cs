@@ -3,7 +3,7 @@ using Clickstream.Jobs.Cli;
 
 namespace Clickstream.Jobs.Lake;
 
-/// <summary><c>clickstream lake --manifest</c>: writes every Redshift Spectrum symlink manifest of the table.</summary>
+/// <summary><c>clickstream lake manifest</c>: writes every Redshift Spectrum symlink manifest of the table.</summary>
 internal sealed class ManifestAction : ILakeAction
 {
     public string Name => "manifest";

@@ -3,7 +3,7 @@ using Clickstream.Jobs.Cli;
 
 namespace Clickstream.Jobs.Lake;
 
-/// <summary><c>clickstream lake --optimize</c>: compacts the small files of closed days.</summary>
+/// <summary><c>clickstream lake optimize</c>: compacts the small files of closed days.</summary>
 internal sealed class OptimizeAction : ILakeAction
 {
     public string Name => "optimize";

@@ -3,7 +3,7 @@ using Clickstream.Jobs.Cli;
 
 namespace Clickstream.Jobs.Lake;
 
-/// <summary><c>clickstream lake --retention</c>: removes the days older than the retention in one DELETE commit.</summary>
+/// <summary><c>clickstream lake retention</c>: removes the days older than the retention in one DELETE commit.</summary>
 internal sealed class RetentionAction : ILakeAction
 {
     public string Name => "retention";
@@ -29,7 +29,7 @@ internal sealed class RetentionAction : ILakeAction
             output.WriteLine($"manifests: {TextTable.Number(m.Deleted.Count)} deleted, {TextTable.Number(m.Written.Count)} rewritten");
         }
 
-        output.WriteLine("the files stay on storage until `clickstream lake --vacuum` runs after the table's deleted-file retention");
+        output.WriteLine("the files stay on storage until `clickstream lake vacuum` runs after the table's deleted-file retention");
         return 0;
     }
 }

@@ -3,7 +3,7 @@ using Clickstream.Jobs.Cli;
 
 namespace Clickstream.Jobs.Lake;
 
-/// <summary><c>clickstream lake --vacuum</c>: deletes the data files the table no longer needs.</summary>
+/// <summary><c>clickstream lake vacuum</c>: deletes the data files the table no longer needs.</summary>
 internal sealed class VacuumAction : ILakeAction
 {
     public string Name => "vacuum";

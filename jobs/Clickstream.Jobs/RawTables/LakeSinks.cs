@@ -60,7 +60,8 @@ internal sealed class LakeSinks
         var q = Quarantine.Writer;
         var skipped = e.BatchesSkipped + q.BatchesSkipped;
         var replays = skipped > 0 ? $"; {skipped} replayed batch commit(s) were already in the lake and skipped" : "";
+        var warning = (e.PostCommitWarning ?? q.PostCommitWarning) is { } w ? $"\nwarning: after a commit (the data is committed): {w}" : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"clickstream stream: lake events +{e.RowsWritten:N0} rows in {e.FilesWritten} files ({e.BytesWritten / 1048576.0:F1} MiB), quarantine +{q.RowsWritten:N0} rows{replays}");
+            $"clickstream stream: lake events +{e.RowsWritten:N0} rows in {e.FilesWritten} files ({e.BytesWritten / 1048576.0:F1} MiB), quarantine +{q.RowsWritten:N0} rows{replays}{warning}");
     }
 }

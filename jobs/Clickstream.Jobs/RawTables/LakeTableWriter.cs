@@ -44,6 +44,9 @@ internal sealed class LakeTableWriter
 
     public long RowsWritten { get; private set; }
 
+    /// <summary>The last failure after a commit (manifests, checkpoint); the commits themselves stood.</summary>
+    public string? PostCommitWarning { get; private set; }
+
     /// <summary>Creates the table if needed and returns its latest snapshot.</summary>
     public Snapshot Open()
     {
@@ -104,6 +107,11 @@ internal sealed class LakeTableWriter
                 {
                     BatchesSkipped++;
                     return;
+                }
+
+                if (result.PostCommitFailure is { } failure)
+                {
+                    PostCommitWarning = $"{Table.Name} version {result.Version}: {failure.Message}";
                 }
 
                 FilesWritten += files.Count;

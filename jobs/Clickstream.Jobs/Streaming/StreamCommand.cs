@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Clickstream.Engine.Execution;
+using Clickstream.Engine.Sinks;
 using Clickstream.Engine.Sources;
 using Clickstream.Engine.Time;
-using Clickstream.Engine.Sinks;
 using Clickstream.Jobs.Cli;
 using Clickstream.Jobs.RawTables;
 using Clickstream.Jobs.Store;

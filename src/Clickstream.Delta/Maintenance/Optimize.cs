@@ -79,6 +79,7 @@ public static class Optimize
         var writerOptions = options.WriterOptions ?? new DataFileWriterOptions { NumIndexedColumns = IndexedColumns(snapshot) };
         var txn = table.StartTransaction(snapshot);
         txn.Operation = "OPTIMIZE";
+        txn.WritesOwnManifests = true;
         txn.WithParameter("predicate", JsonSerializer.Serialize(new[] { predicate }, ParameterJson))
             .WithParameter("zOrderBy", "[]")
             .WithParameter("targetFileSize", targetFileBytes.ToString(CultureInfo.InvariantCulture))

@@ -58,6 +58,7 @@ public static class Retention
         var predicate = $"({column} < '{PartitionValues.FormatDate(cutoff)}')";
         var txn = table.StartTransaction(snapshot);
         txn.Operation = "DELETE";
+        txn.WritesOwnManifests = true;
         txn.WithParameter("predicate", JsonSerializer.Serialize(new[] { predicate }, PredicateJson))
             .WithMetric("numRemovedFiles", expired.Count)
             .WithMetric("numRemovedBytes", bytes)

@@ -109,6 +109,7 @@ public sealed class Snapshot
             Metadata = from.Metadata;
             Version = from.Version;
             CheckpointVersion = from.CheckpointVersion;
+            Timestamp = from.Timestamp;
         }
 
         public ProtocolAction? Protocol { get; private set; }

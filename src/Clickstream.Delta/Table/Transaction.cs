@@ -28,6 +28,9 @@ public sealed class Transaction
         ReadSnapshot = readSnapshot;
     }
 
+    /// <summary>Set by operations that rewrite the Spectrum manifests themselves and report what they did.</summary>
+    internal bool WritesOwnManifests { get; set; }
+
     /// <summary>The snapshot this transaction read.</summary>
     public Snapshot ReadSnapshot { get; }
 
@@ -130,8 +133,7 @@ public sealed class Transaction
             if (await _table.Store.PutIfAbsentAsync(DeltaPaths.CommitKey(attempt), content, cancellationToken).ConfigureAwait(false))
             {
                 _committed = true;
-                await PostCommitAsync(attempt, cancellationToken).ConfigureAwait(false);
-                return new CommitResult(attempt, AlreadyCommitted: false);
+                return new CommitResult(attempt, AlreadyCommitted: false, await PostCommitAsync(attempt, cancellationToken).ConfigureAwait(false));
             }
 
             // Someone else holds this version (or an earlier attempt of ours whose answer was lost).
@@ -151,8 +153,7 @@ public sealed class Transaction
                 if (winner.OfType<CommitInfoAction>().Any(c => c.TxnId == txnId))
                 {
                     _committed = true;
-                    await PostCommitAsync(v, cancellationToken).ConfigureAwait(false);
-                    return new CommitResult(v, AlreadyCommitted: false);
+                    return new CommitResult(v, AlreadyCommitted: false, await PostCommitAsync(v, cancellationToken).ConfigureAwait(false));
                 }
 
                 if (CheckConflicts(v, winner) is { } duplicate)
@@ -281,15 +282,35 @@ public sealed class Transaction
         return null;
     }
 
-    private async Task PostCommitAsync(long version, CancellationToken cancellationToken)
+    /// <summary>
+    /// After a successful commit: the Spectrum manifests of the touched partitions (when the table keeps them),
+    /// then the checkpoint and log cleanup when the version is a multiple of <c>delta.checkpointInterval</c>. The
+    /// commit stands whatever happens here, so a failure is returned (for the caller to report), not thrown.
+    /// </summary>
+    private async Task<Exception?> PostCommitAsync(long version, CancellationToken cancellationToken)
     {
-        var snapshot = await _table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        var interval = int.TryParse(snapshot.Property("delta.checkpointInterval"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) && i > 0 ? i : 10;
-        if (version != 0 && version % interval == 0)
+        try
         {
-            var atVersion = snapshot.Version == version ? snapshot : await _table.GetSnapshotAsync(version, cancellationToken).ConfigureAwait(false);
-            await Checkpoints.WriteAsync(_table, atVersion, cancellationToken).ConfigureAwait(false);
-            await Checkpoints.CleanUpLogAsync(_table, atVersion, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+            var snapshot = await _table.GetSnapshotAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!WritesOwnManifests && Maintenance.SymlinkManifest.IsEnabled(snapshot))
+            {
+                var touched = _adds.Select(a => a.PartitionValues).Concat(_removes.Select(r => r.PartitionValues ?? new Dictionary<string, string?>()));
+                await Maintenance.SymlinkManifest.UpdateAsync(_table, snapshot, touched, cancellationToken).ConfigureAwait(false);
+            }
+
+            var interval = int.TryParse(snapshot.Property("delta.checkpointInterval"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) && i > 0 ? i : 10;
+            if (version != 0 && version % interval == 0)
+            {
+                var atVersion = snapshot.Version == version ? snapshot : await _table.GetSnapshotAsync(version, cancellationToken).ConfigureAwait(false);
+                await Checkpoints.WriteAsync(_table, atVersion, cancellationToken).ConfigureAwait(false);
+                await Checkpoints.CleanUpLogAsync(_table, atVersion, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+            }
+
+            return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return e;
         }
     }
 }
@@ -297,7 +318,11 @@ public sealed class Transaction
 /// <summary>The outcome of a commit.</summary>
 /// <param name="Version">The version written, or the one already holding this application's batch.</param>
 /// <param name="AlreadyCommitted">True when nothing was written because the batch was already in the table.</param>
-public readonly record struct CommitResult(long Version, bool AlreadyCommitted);
+/// <param name="PostCommitFailure">
+/// A failure after the commit landed (writing manifests or the checkpoint); the commit stands, and the next
+/// checkpoint or <c>lake manifest</c> repairs what was missed.
+/// </param>
+public readonly record struct CommitResult(long Version, bool AlreadyCommitted, Exception? PostCommitFailure = null);
 
 /// <summary>A concurrent commit conflicts with this transaction; nothing was committed.</summary>
 public sealed class ConcurrentModificationException(string message) : DeltaFormatException(message);

@@ -242,6 +242,30 @@ public sealed class TransactionTests
     }
 
     [Fact]
+    public async Task SymlinkManifests_AreRewrittenAfterEveryCommitWhenTheTableKeepsThem()
+    {
+        var (table, store) = await TestTables.CreateAsync(new Dictionary<string, string> { ["delta.compatibility.symlinkFormatManifest.enabled"] = "true" });
+        var a = TestTables.File("2025-03-01");
+        await TestTables.AppendAsync(table, a, TestTables.File("2025-03-02"));
+        await TestTables.AppendAsync(table, TestTables.File("2025-03-01"));
+        var key = Clickstream.Delta.Maintenance.SymlinkManifest.ManifestKey(["day"], new Dictionary<string, string?> { ["day"] = "2025-03-01" });
+        var lines = Encoding.UTF8.GetString((await store.ReadAsync(key))!).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Contains(store.Locate(DeltaPaths.KeyOf(a.Path)), lines);
+
+        var read = await table.GetSnapshotAsync();
+        var txn = table.StartTransaction(read);
+        foreach (var f in read.Files.Where(f => f.PartitionValues["day"] == "2025-03-01"))
+        {
+            txn.Remove(f, dataChange: true);
+        }
+
+        Assert.Null((await txn.CommitAsync()).PostCommitFailure);
+        Assert.Null(await store.ReadAsync(key));
+        Assert.NotNull(await store.ReadAsync(Clickstream.Delta.Maintenance.SymlinkManifest.ManifestKey(["day"], new Dictionary<string, string?> { ["day"] = "2025-03-02" })));
+    }
+
+    [Fact]
     public async Task CommitInfo_KeepsEveryParameterAsAString()
     {
         var (table, store) = await TestTables.CreateAsync();

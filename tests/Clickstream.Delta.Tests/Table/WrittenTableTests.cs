@@ -62,7 +62,7 @@ public sealed class WrittenTableTests : IDisposable
                 }
 
                 var values = new Dictionary<string, string?> { ["day"] = day };
-                txn.Add(await DataFiles.WriteAsync(table, snapshot, values, [new LongVector(ids), new StringVector(names), new TimestampVector(ts), new DoubleVector(amounts, amountNull), ]));
+                txn.Add(await DataFiles.WriteAsync(table, snapshot, values, [new LongVector(ids), new StringVector(names), new TimestampVector(ts), new DoubleVector(amounts, amountNull),]));
             }
 
             await txn.CommitAsync();

@@ -14,7 +14,7 @@ public sealed class LakeCommandTests
         await lake.AppendAsync([LakeTable.Day(2), LakeTable.Day(2), LakeTable.Day(1)], ("query-7", 3));
         var id = (await lake.Table.GetSnapshotAsync()).Metadata.Id;
 
-        var stdout = await LakeProgram.RunOkAsync("--describe", "--table", lake.Path);
+        var stdout = await LakeProgram.RunOkAsync("describe", "--table", lake.Path);
 
         Assert.Matches(new Regex($@"^Location\s+{Regex.Escape(lake.Path)}$", RegexOptions.Multiline), stdout);
         Assert.Matches(new Regex(@"^Version\s+1 \(committed \d{4}-\d\d-\d\dT", RegexOptions.Multiline), stdout);
@@ -33,12 +33,29 @@ public sealed class LakeCommandTests
     }
 
     [Fact]
+    public async Task Files_ListsTheLiveFilesOfAVersion()
+    {
+        using var lake = await LakeTable.CreateAsync();
+        await lake.AppendAsync([LakeTable.Day(2), LakeTable.Day(1)], ("query-7", 1));
+        await lake.AppendAsync([LakeTable.Day(1)], ("query-7", 2));
+        var snapshot = await lake.Table.GetSnapshotAsync();
+
+        var latest = (await LakeProgram.RunOkAsync("files", "--table", lake.Path)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var first = (await LakeProgram.RunOkAsync("files", "--table", lake.Path, "--version", "1")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(TableReader.LocateFiles(lake.Table, snapshot), latest);
+        Assert.Equal(3, latest.Length);
+        Assert.Equal(2, first.Length);
+        Assert.All(latest, f => Assert.True(File.Exists(f), f));
+    }
+
+    [Fact]
     public async Task Describe_Json_IsMachineReadable()
     {
         using var lake = await LakeTable.CreateAsync();
         await lake.AppendAsync([LakeTable.Day(3), LakeTable.Day(1)], ("query-7", 12));
 
-        using var doc = JsonDocument.Parse(await LakeProgram.RunOkAsync("--describe", "--table", lake.Path, "--json"));
+        using var doc = JsonDocument.Parse(await LakeProgram.RunOkAsync("describe", "--table", lake.Path, "--json"));
 
         var root = doc.RootElement;
         Assert.Equal(1, root.GetProperty("version").GetInt64());
@@ -62,7 +79,7 @@ public sealed class LakeCommandTests
     {
         using var lake = await LakeTable.CreateAsync();
 
-        var (code, _, stderr) = await LakeProgram.RunAsync("--describe", "--table", lake.Elsewhere);
+        var (code, _, stderr) = await LakeProgram.RunAsync("describe", "--table", lake.Elsewhere);
 
         Assert.Equal(1, code);
         Assert.Contains($"{lake.Elsewhere} is not a Delta table", stderr, StringComparison.Ordinal);
@@ -76,8 +93,8 @@ public sealed class LakeCommandTests
         await lake.AppendAsync([LakeTable.Day(1)]);
         await lake.AppendAsync([LakeTable.Day(1), LakeTable.Day(0)], ("query-7", 0));
 
-        var text = await LakeProgram.RunOkAsync("--history", "--table", lake.Path);
-        using var doc = JsonDocument.Parse(await LakeProgram.RunOkAsync("--history", "--table", lake.Path, "--limit", "2", "--json"));
+        var text = await LakeProgram.RunOkAsync("history", "--table", lake.Path);
+        using var doc = JsonDocument.Parse(await LakeProgram.RunOkAsync("history", "--table", lake.Path, "--limit", "2", "--json"));
 
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Matches(@"^version\s+time\s+operation\s+files added\s+removed\s+bytes added\s+parameters$", lines[0]);
@@ -104,18 +121,18 @@ public sealed class LakeCommandTests
             File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddDays(-30));
         }
 
-        var refused = await LakeProgram.RunAsync("--vacuum", "--table", lake.Path, "--retain", "24h");
+        var refused = await LakeProgram.RunAsync("vacuum", "--table", lake.Path, "--retain", "24h");
         Assert.Equal(1, refused.Code);
         Assert.Contains("refusing to vacuum", refused.Stderr, StringComparison.Ordinal);
         Assert.Contains("delta.deletedFileRetentionDuration", refused.Stderr, StringComparison.Ordinal);
 
-        var dryRun = await LakeProgram.RunOkAsync("--vacuum", "--table", lake.Path, "--retain", "24h", "--force", "--dry-run");
+        var dryRun = await LakeProgram.RunOkAsync("vacuum", "--table", lake.Path, "--retain", "24h", "--force", "--dry-run");
         Assert.Contains("part-00001-orphan-c000.snappy.parquet", dryRun, StringComparison.Ordinal);
         Assert.DoesNotContain("part-00002-orphan", dryRun, StringComparison.Ordinal);
         Assert.Contains("would delete 1 files, 321 B", dryRun, StringComparison.Ordinal);
         Assert.True(File.Exists(orphan));
 
-        var run = await LakeProgram.RunOkAsync("--vacuum", "--table", lake.Path, "--retain", "7d");
+        var run = await LakeProgram.RunOkAsync("vacuum", "--table", lake.Path, "--retain", "7d");
         Assert.Contains("deleted 1 files, 321 B", run, StringComparison.Ordinal);
         Assert.Contains("deleted 1 of 1 files", run, StringComparison.Ordinal);
         Assert.False(File.Exists(orphan));
@@ -132,7 +149,7 @@ public sealed class LakeCommandTests
     {
         using var lake = await LakeTable.CreateAsync();
 
-        var (code, _, stderr) = await LakeProgram.RunAsync("--vacuum", "--table", lake.Path, option, value);
+        var (code, _, stderr) = await LakeProgram.RunAsync("vacuum", "--table", lake.Path, option, value);
 
         Assert.Equal(2, code);
         Assert.Contains("--retain", stderr, StringComparison.Ordinal);
@@ -144,10 +161,10 @@ public sealed class LakeCommandTests
     {
         using var lake = await LakeTable.CreateAsync(new Dictionary<string, string> { ["delta.compatibility.symlinkFormatManifest.enabled"] = "true" });
         await lake.AppendAsync([LakeTable.Day(800), LakeTable.Day(731), LakeTable.Day(730), LakeTable.Day(1)]);
-        await LakeProgram.RunOkAsync("--manifest", "--table", lake.Path);
+        await LakeProgram.RunOkAsync("manifest", "--table", lake.Path);
         Assert.True(File.Exists(lake.FullPath($"_symlink_format_manifest/event_date={LakeTable.Day(800)}/manifest")));
 
-        var stdout = await LakeProgram.RunOkAsync("--retention", "--table", lake.Path, "--days", "730");
+        var stdout = await LakeProgram.RunOkAsync("retention", "--table", lake.Path, "--days", "730");
 
         Assert.Contains($"removed 2 files (2,000 B (2.0 KiB), 50 records) of 2 days ({LakeTable.Day(800)} .. {LakeTable.Day(731)}) before {LakeTable.Day(730)} in version 2", stdout, StringComparison.Ordinal);
         Assert.Contains("manifests: 2 deleted", stdout, StringComparison.Ordinal);
@@ -156,7 +173,7 @@ public sealed class LakeCommandTests
         Assert.False(Directory.Exists(lake.FullPath($"_symlink_format_manifest/event_date={LakeTable.Day(800)}")));
         Assert.True(File.Exists(lake.FullPath($"_symlink_format_manifest/event_date={LakeTable.Day(730)}/manifest")));
 
-        var again = await LakeProgram.RunOkAsync("--retention", "--table", lake.Path, "--days", "730");
+        var again = await LakeProgram.RunOkAsync("retention", "--table", lake.Path, "--days", "730");
         Assert.Contains("nothing to do", again, StringComparison.Ordinal);
     }
 
@@ -168,7 +185,7 @@ public sealed class LakeCommandTests
     {
         using var lake = await LakeTable.CreateAsync();
 
-        var (code, _, stderr) = await LakeProgram.RunAsync(["--retention", "--table", lake.Path, .. days]);
+        var (code, _, stderr) = await LakeProgram.RunAsync(["retention", "--table", lake.Path, .. days]);
 
         Assert.Equal(2, code);
         Assert.Contains("--days", stderr, StringComparison.Ordinal);
@@ -180,7 +197,7 @@ public sealed class LakeCommandTests
         using var lake = await LakeTable.CreateAsync();
         var files = await lake.AppendAsync([LakeTable.Day(2), LakeTable.Day(2), LakeTable.Day(1)]);
 
-        var stdout = await LakeProgram.RunOkAsync("--manifest", "--table", lake.Path);
+        var stdout = await LakeProgram.RunOkAsync("manifest", "--table", lake.Path);
 
         Assert.Contains("2 manifests written, 0 deleted", stdout, StringComparison.Ordinal);
         Assert.Contains("delta.compatibility.symlinkFormatManifest.enabled is not set", stdout, StringComparison.Ordinal);
@@ -199,7 +216,7 @@ public sealed class LakeCommandTests
         await lake.AppendRowsAsync(LakeTable.Day(0), [("h", 8)]);
         var before = await lake.RowsAsync();
 
-        var stdout = await LakeProgram.RunOkAsync("--optimize", "--table", lake.Path);
+        var stdout = await LakeProgram.RunOkAsync("optimize", "--table", lake.Path);
 
         Assert.Contains($"  event_date={LakeTable.Day(2)}: 3 files", stdout, StringComparison.Ordinal);
         Assert.Contains("compacted 3 files into 1 (6 records) in version 6", stdout, StringComparison.Ordinal);
@@ -207,12 +224,12 @@ public sealed class LakeCommandTests
         Assert.Equal([(LakeTable.Day(2), 1), (LakeTable.Day(0), 2)], snapshot.Files.GroupBy(f => f.PartitionValues["event_date"]!).Select(g => (g.Key, g.Count())).Order());
         Assert.Equal(before, await lake.RowsAsync());
 
-        var history = await LakeProgram.RunOkAsync("--history", "--table", lake.Path, "--limit", "1");
+        var history = await LakeProgram.RunOkAsync("history", "--table", lake.Path, "--limit", "1");
         Assert.Matches(@"\n\s*6\s+\S+Z\s+OPTIMIZE\s+1\s+3\s", history);
 
-        var again = await LakeProgram.RunOkAsync("--optimize", "--table", lake.Path);
+        var again = await LakeProgram.RunOkAsync("optimize", "--table", lake.Path);
         Assert.Contains("nothing to compact", again, StringComparison.Ordinal);
-        var today = await LakeProgram.RunOkAsync("--optimize", "--table", lake.Path, "--date", LakeTable.Day(0), "--target-file-size", "1000000");
+        var today = await LakeProgram.RunOkAsync("optimize", "--table", lake.Path, "--date", LakeTable.Day(0), "--target-file-size", "1000000");
         Assert.Contains("compacted 2 files into 1 (2 records)", today, StringComparison.Ordinal);
         Assert.Equal(before, await lake.RowsAsync());
     }
@@ -226,7 +243,7 @@ public sealed class LakeCommandTests
     {
         using var lake = await LakeTable.CreateAsync();
 
-        var (code, _, stderr) = await LakeProgram.RunAsync("--optimize", "--table", lake.Path, option, value);
+        var (code, _, stderr) = await LakeProgram.RunAsync("optimize", "--table", lake.Path, option, value);
 
         Assert.Equal(2, code);
         Assert.Contains(option, stderr, StringComparison.Ordinal);
@@ -234,7 +251,8 @@ public sealed class LakeCommandTests
 
     [Theory]
     [InlineData("--table", "x")]
-    [InlineData("--describe", "--history", "--table", "x")]
+    [InlineData("describe", "history", "--table", "x")]
+    [InlineData("explode", "--table", "x")]
     public async Task ActionCount_OtherThanOne_IsAUsageError(params string[] args)
     {
         var (code, _, stderr) = await LakeProgram.RunAsync(args);
@@ -248,7 +266,7 @@ public sealed class LakeCommandTests
     {
         using var lake = await LakeTable.CreateAsync();
 
-        var (code, _, stderr) = await LakeProgram.RunAsync("--describe", "--table", lake.Path, "--retain", "7d");
+        var (code, _, stderr) = await LakeProgram.RunAsync("describe", "--table", lake.Path, "--retain", "7d");
 
         Assert.Equal(2, code);
         Assert.Contains("unknown option --retain", stderr, StringComparison.Ordinal);
@@ -259,7 +277,7 @@ public sealed class LakeCommandTests
     {
         var stdout = await LakeProgram.RunOkAsync("--help");
 
-        foreach (var action in new[] { "--describe", "--history", "--optimize", "--vacuum", "--retention", "--manifest" })
+        foreach (var action in new[] { "describe", "history", "optimize", "vacuum", "retention", "manifest", "files" })
         {
             Assert.Contains($"  {action} --table DIR", stdout, StringComparison.Ordinal);
         }
