@@ -1,6 +1,5 @@
 using Clickstream.Delta.Types;
 using Parquet;
-using ParquetDeltaStructField = Clickstream.Delta.Types.StructField;
 
 namespace Clickstream.Delta.Parquet;
 
@@ -36,14 +35,14 @@ public static class DataFileReader
     public static async Task<IReadOnlyList<object?[]>> ReadAsync(Stream file, StructType schema, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(schema);
-        var rows = new RowMajor();
+        var rows = new RowTarget();
         await ReadAsync(file, schema, rows, cancellationToken).ConfigureAwait(false);
         return rows.Rows;
     }
 
     /// <summary>Reads one column of <paramref name="file"/> (null in every row when the file lacks it).</summary>
     /// <exception cref="DeltaFormatException">The file is not Parquet, or the column cannot be read as its Delta type.</exception>
-    public static async Task<object?[]> ReadColumnAsync(byte[] file, ParquetDeltaStructField column, CancellationToken cancellationToken = default)
+    public static async Task<object?[]> ReadColumnAsync(byte[] file, StructField column, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(column);
@@ -61,21 +60,21 @@ public static class DataFileReader
     }
 
     /// <summary>Reads the columns of <paramref name="schema"/>, each as an array of its values in row order.</summary>
-    internal static async Task<(int RowCount, object?[][] Columns)> ReadColumnsAsync(Stream file, StructType schema, CancellationToken cancellationToken)
+    private static async Task<(int RowCount, object?[][] Columns)> ReadColumnsAsync(Stream file, StructType schema, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(schema);
-        var columns = new ColumnMajor();
+        var columns = new ColumnTarget();
         await ReadAsync(file, schema, columns, cancellationToken).ConfigureAwait(false);
         return (columns.RowCount, columns.Columns);
     }
 
-    private static async Task ReadAsync(Stream file, StructType schema, Assembly assembly, CancellationToken cancellationToken)
+    private static async Task ReadAsync(Stream file, StructType schema, Target target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);
         await using var reader = await OpenAsync(file, cancellationToken).ConfigureAwait(false);
         var projection = ColumnProjection.Create(schema, reader.Schema);
         var rowCount = checked((int)(reader.Metadata?.NumRows ?? 0));
-        assembly.Start(rowCount, schema.Fields.Count);
+        target.Start(rowCount, schema.Fields.Count);
         var offset = 0;
         try
         {
@@ -93,7 +92,7 @@ public static class DataFileReader
                     await leaf.LoadAsync(rowGroup, cancellationToken).ConfigureAwait(false);
                 }
 
-                assembly.Assemble(projection.Columns, offset, rows);
+                target.Assemble(projection.Columns, offset, rows);
                 foreach (var leaf in projection.Leaves)
                 {
                     if (!leaf.AtEnd)
@@ -142,7 +141,7 @@ public static class DataFileReader
     }
 
     /// <summary>Where assembled values go: one array per row, or one per column.</summary>
-    private abstract class Assembly
+    private abstract class Target
     {
         public abstract void Start(int rowCount, int columnCount);
 
@@ -150,7 +149,7 @@ public static class DataFileReader
         public abstract void Assemble(IReadOnlyList<ReadNode?> columns, int offset, int rows);
     }
 
-    private sealed class RowMajor : Assembly
+    private sealed class RowTarget : Target
     {
         public object?[][] Rows { get; private set; } = [];
 
@@ -177,7 +176,7 @@ public static class DataFileReader
         }
     }
 
-    private sealed class ColumnMajor : Assembly
+    private sealed class ColumnTarget : Target
     {
         public int RowCount { get; private set; }
 

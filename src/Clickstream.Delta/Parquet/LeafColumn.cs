@@ -6,9 +6,9 @@ namespace Clickstream.Delta.Parquet;
 
 /// <summary>
 /// One Parquet leaf column of one row group as the Dremel encoding stores it: a definition and a repetition level
-/// per entry, and the non-null values in order, already converted to the CLR type of the Delta column. Holds the
-/// read cursor that the record assembly advances; owned by a single read. A leaf without a type is read for its
-/// levels only (its values read as null).
+/// per entry, and the non-null values in order, converted to the CLR type of the Delta column as they are taken.
+/// Holds the read cursor that the record assembly advances; owned by a single read. A leaf without a type is read
+/// for its levels only (its values read as null).
 /// </summary>
 internal sealed class LeafColumn(ParquetDataField field, PrimitiveType? type, string columnPath)
 {
