@@ -17,6 +17,9 @@ internal sealed class EventsTableSink(LakeTableWriter writer) : IBatchSink<Click
     /// <summary>Rows per data file; a large batch is also split so that every core writes a file.</summary>
     public const int MaxRowsPerFile = 1 << 20;
 
+    /// <summary>A day with fewer rows in a batch is written as one file (small files cost more than one core's time).</summary>
+    private const int MinRowsToSplit = 100_000;
+
     private const long MicrosPerDay = 86_400_000_000L;
 
     public string Description => $"DeltaSink[{writer.Table.Name}]";
@@ -72,7 +75,7 @@ internal sealed class EventsTableSink(LakeTableWriter writer) : IBatchSink<Click
         var result = new List<(DateOnly, List<int>)>();
         foreach (var (day, list) in byDay)
         {
-            var pieces = Math.Max((list.Count + MaxRowsPerFile - 1) / MaxRowsPerFile, byDay.Count == 1 && list.Count >= 100_000 ? parallelism : 1);
+            var pieces = Math.Max((list.Count + MaxRowsPerFile - 1) / MaxRowsPerFile, list.Count >= MinRowsToSplit ? parallelism : 1);
             var size = (list.Count + pieces - 1) / pieces;
             var date = DateOnly.FromDayNumber(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + (int)day);
             for (var start = 0; start < list.Count; start += size)
