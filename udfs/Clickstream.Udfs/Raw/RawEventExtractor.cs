@@ -133,21 +133,21 @@ public sealed class RawEventExtractor
                 row.HasReceivedAt = token == JsonTokenType.String
                     && TryGetString(ref reader, out var received)
                     && Iso8601.TryParseMicros(received, out row.ReceivedAt);
-                return Kept(ref reader, field, row.HasReceivedAt || token == JsonTokenType.Null);
+                return Finish(ref reader, field, row.HasReceivedAt || token == JsonTokenType.Null);
             case RawField.Price:
                 row.HasPrice = token == JsonTokenType.Number && reader.TryGetDouble(out row.Price) && double.IsFinite(row.Price);
-                return Kept(ref reader, field, row.HasPrice || token == JsonTokenType.Null);
+                return Finish(ref reader, field, row.HasPrice || token == JsonTokenType.Null);
             case RawField.Quantity:
                 row.HasQuantity = token == JsonTokenType.Number && reader.TryGetInt64(out row.Quantity);
-                return Kept(ref reader, field, row.HasQuantity || token == JsonTokenType.Null);
+                return Finish(ref reader, field, row.HasQuantity || token == JsonTokenType.Null);
             case RawField.SchemaVersion:
                 row.HasSchemaVersion = token == JsonTokenType.Number && reader.TryGetInt32(out row.SchemaVersion);
-                return Kept(ref reader, field, row.HasSchemaVersion || token == JsonTokenType.Null);
+                return Finish(ref reader, field, row.HasSchemaVersion || token == JsonTokenType.Null);
             case RawField.Properties:
                 return ReadProperties(ref reader);
             default:
                 var ok = TryReadText(ref reader, field, out row.Text[(int)field]);
-                return Kept(ref reader, field, ok);
+                return Finish(ref reader, field, ok);
         }
     }
 
@@ -155,7 +155,7 @@ public sealed class RawEventExtractor
     /// Finishes a column field: a value the column took clears whatever an earlier occurrence left in properties
     /// (the last occurrence wins); one it could not take goes to properties.
     /// </summary>
-    private bool Kept(ref Utf8JsonReader reader, RawField field, bool inColumn)
+    private bool Finish(ref Utf8JsonReader reader, RawField field, bool inColumn)
     {
         if (inColumn)
         {
@@ -209,7 +209,7 @@ public sealed class RawEventExtractor
         {
             // The last "properties" wins: an earlier object is replaced by this value.
             _properties.DropObject();
-            return Kept(ref reader, RawField.Properties, reader.TokenType == JsonTokenType.Null);
+            return Finish(ref reader, RawField.Properties, reader.TokenType == JsonTokenType.Null);
         }
 
         _properties.Forget(RawField.Properties);
