@@ -33,11 +33,13 @@ internal sealed class EventsTableSink(LakeTableWriter writer) : IBatchSink<Click
             return;
         }
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var chunks = Chunks(rows);
         var files = new AddAction[chunks.Count];
         Parallel.For(0, chunks.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
             var (day, indexes) = chunks[i];
+            var t0 = clock.Elapsed;
             var columns = new RawEventColumns(indexes.Count);
             var extractor = new RawEventExtractor();
             foreach (var index in indexes)
@@ -49,10 +51,20 @@ internal sealed class EventsTableSink(LakeTableWriter writer) : IBatchSink<Click
                 }
             }
 
+            var t1 = clock.Elapsed;
             files[i] = writer.WriteFile(snapshot, PartitionValues.FormatDate(day), Vectors(columns));
+            if (Environment.GetEnvironmentVariable("CLICKSTREAM_PROFILE") == "1")
+            {
+                Console.Error.WriteLine($"lake chunk {i}: {indexes.Count} rows, extract {(t1 - t0).TotalMilliseconds:F0} ms, write {(clock.Elapsed - t1).TotalMilliseconds:F0} ms");
+            }
         });
 
+        var tc = clock.Elapsed;
         writer.Commit(snapshot, batchId, files, rows.Count);
+        if (Environment.GetEnvironmentVariable("CLICKSTREAM_PROFILE") == "1")
+        {
+            Console.Error.WriteLine($"lake batch {batchId}: {chunks.Count} chunks, files {tc.TotalMilliseconds:F0} ms, commit {(clock.Elapsed - tc).TotalMilliseconds:F0} ms");
+        }
     }
 
     /// <summary>Row indexes grouped by UTC event date, in input order, split into file-sized chunks.</summary>
