@@ -14,6 +14,10 @@ namespace Clickstream.Jobs.RawTables;
 /// </summary>
 internal sealed class EventsTableSink(LakeTableWriter writer) : IBatchSink<ClickEvent>
 {
+    // Extractors keep warm string caches and column buffers are large: both are reused across chunks and batches.
+    private readonly System.Collections.Concurrent.ConcurrentBag<RawEventExtractor> _extractors = [];
+    private readonly System.Collections.Concurrent.ConcurrentBag<RawEventColumns> _buffers = [];
+
     /// <summary>Rows per data file; a large batch is also split so that every core writes a file.</summary>
     public const int MaxRowsPerFile = 1 << 20;
 
@@ -40,8 +44,10 @@ internal sealed class EventsTableSink(LakeTableWriter writer) : IBatchSink<Click
         {
             var (day, indexes) = chunks[i];
             var t0 = clock.Elapsed;
-            var columns = new RawEventColumns(indexes.Count);
-            var extractor = new RawEventExtractor();
+            var columns = _buffers.TryTake(out var reused) ? reused : new RawEventColumns(indexes.Count);
+            columns.Clear();
+            columns.EnsureCapacity(indexes.Count);
+            var extractor = _extractors.TryTake(out var warm) ? warm : new RawEventExtractor();
             foreach (var index in indexes)
             {
                 var line = rows[index].RawLine;
@@ -53,6 +59,9 @@ internal sealed class EventsTableSink(LakeTableWriter writer) : IBatchSink<Click
 
             var t1 = clock.Elapsed;
             files[i] = writer.WriteFile(snapshot, PartitionValues.FormatDate(day), Vectors(columns));
+            _extractors.Add(extractor);
+            columns.Clear();
+            _buffers.Add(columns);
             if (Environment.GetEnvironmentVariable("CLICKSTREAM_PROFILE") == "1")
             {
                 Console.Error.WriteLine($"lake chunk {i}: {indexes.Count} rows, extract {(t1 - t0).TotalMilliseconds:F0} ms, write {(clock.Elapsed - t1).TotalMilliseconds:F0} ms");
