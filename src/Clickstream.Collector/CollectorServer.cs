@@ -1,0 +1,156 @@
+using System.Net;
+using Clickstream.Collector.Ingest;
+using Clickstream.Collector.Landing;
+using Clickstream.Collector.Metrics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Clickstream.Collector;
+
+/// <summary>
+/// A running collector: Kestrel serving <c>POST /v1/events</c>, <c>/healthz</c>, <c>/readyz</c> and
+/// <c>/metrics</c>, in front of the landing log in <see cref="CollectorOptions.SinkDirectory"/>. Start it with
+/// <see cref="StartAsync"/>; stopping drains in-flight requests, then writes and publishes the open landing file.
+/// </summary>
+public sealed class CollectorServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly LandingWriter _landing;
+    private int _stopped;
+
+    private CollectorServer(WebApplication app, LandingWriter landing, CollectorMetrics metrics, Uri url)
+    {
+        _app = app;
+        _landing = landing;
+        Metrics = metrics;
+        Url = url;
+    }
+
+    /// <summary>The bound base address, e.g. <c>http://127.0.0.1:8080/</c> (the real port when 0 was asked for).</summary>
+    public Uri Url { get; }
+
+    internal CollectorMetrics Metrics { get; }
+
+    /// <summary>
+    /// Publishes any landing file a previous run left open, binds the address and starts serving.
+    /// Throws <see cref="ArgumentException"/> for unusable options and <see cref="IOException"/> when the port or
+    /// folder cannot be used.
+    /// </summary>
+    public static async Task<CollectorServer> StartAsync(CollectorOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var address = IPAddress.Parse(options.Host);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(CollectorServer).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = [],
+        });
+        builder.Logging.ClearProviders();
+        if (options.ConsoleLogging)
+        {
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        }
+
+        builder.WebHost.UseKestrel(kestrel =>
+        {
+            kestrel.Listen(address, options.Port);
+            kestrel.AddServerHeader = false;
+
+            // The endpoint enforces its own limits so that every refusal has a JSON body and a counter.
+            kestrel.Limits.MaxRequestBodySize = null;
+        });
+        builder.Services.AddCors();
+
+        var app = builder.Build();
+        var metrics = new CollectorMetrics();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Clickstream.Collector");
+        var landing = new LandingWriter(options.SinkDirectory, options.RollBytes, options.RollAge, options.MaxPendingBytes, options.Time, metrics, logger);
+        try
+        {
+            Map(app, options, landing, metrics);
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            landing.Dispose();
+            await app.DisposeAsync();
+            throw;
+        }
+
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new CollectorServer(app, landing, metrics, new Uri(bound.EndsWith('/') ? bound : bound + "/"));
+    }
+
+    /// <summary>Stops accepting requests, lets in-flight ones finish, then publishes the open landing file.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _app.StopAsync(cancellationToken);
+        }
+        finally
+        {
+            _landing.Dispose();
+        }
+    }
+
+    /// <summary>Stops (if still running) and releases the host.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private static void Map(WebApplication app, CollectorOptions options, LandingWriter landing, CollectorMetrics metrics)
+    {
+        app.UseCors(policy =>
+        {
+            if (options.AllowedOrigins.Count == 0)
+            {
+                policy.AllowAnyOrigin();
+            }
+            else
+            {
+                policy.WithOrigins([.. options.AllowedOrigins]);
+            }
+
+            policy.WithMethods("POST")
+                .WithHeaders("Authorization", "Content-Type", "Content-Encoding")
+                .WithExposedHeaders("Retry-After")
+                .SetPreflightMaxAge(TimeSpan.FromHours(1));
+        });
+
+        var ingest = new IngestEndpoint(options, landing, metrics);
+        app.MapPost("/v1/events", ingest.HandleAsync);
+        app.MapGet("/healthz", (HttpContext context) => context.Response.WriteAsync("ok\n"));
+        app.MapGet("/readyz", (HttpContext context) =>
+        {
+            if (landing.IsHealthy)
+            {
+                return context.Response.WriteAsync("ready\n");
+            }
+
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "1";
+            return context.Response.WriteAsync("the landing log cannot write\n");
+        });
+        app.MapGet("/metrics", (HttpContext context) =>
+        {
+            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            return context.Response.WriteAsync(metrics.Render());
+        });
+    }
+}
