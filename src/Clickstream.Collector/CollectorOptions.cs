@@ -5,7 +5,7 @@ namespace Clickstream.Collector;
 /// <c>clickstream collector</c> and <c>clickstream up</c> commands, tests, the load harness) set the sink folder,
 /// the address and the write keys.
 /// </summary>
-public sealed class CollectorOptions
+public sealed record CollectorOptions
 {
     /// <summary>The folder that receives the published NDJSON landing files (the stream job's input).</summary>
     public required string SinkDirectory { get; init; }

@@ -19,7 +19,7 @@ public sealed class ArchitectureTests
         Assert.Empty(OurReferences(Engine));
         Assert.Empty(OurReferences(Udfs));
         Assert.Empty(OurReferences(Delta));
-        Assert.Equal(["Clickstream.Delta", "Clickstream.Engine", "Clickstream.Udfs"], OurReferences(Jobs));
+        Assert.Equal(["Clickstream.Collector", "Clickstream.Delta", "Clickstream.Engine", "Clickstream.Udfs"], OurReferences(Jobs));
     }
 
     private static List<string> OurReferences(Assembly assembly) =>

@@ -6,6 +6,7 @@ internal static class CommandCatalog
     public static ICommand[] All() =>
     [
         new Generate.GenerateCommand(),
+        new Collector.CollectorCommand(),
         new Streaming.StreamCommand(),
         new Report.ExportCommand(),
         new Report.MetricsCommand(),
