@@ -1,12 +1,13 @@
 using Clickstream.Benchmarks.EndToEnd;
+using Clickstream.Benchmarks.Load;
 using Clickstream.Benchmarks.Micro;
 
 namespace Clickstream.Benchmarks;
 
 /// <summary>
-/// Two modes: <c>micro</c> runs the BenchmarkDotNet suite (parser, dedup state, one windowed batch);
+/// Three modes: <c>micro</c> runs the BenchmarkDotNet suite (parser, dedup state, one windowed batch);
 /// <c>e2e</c> runs the throughput harness (generate → <c>clickstream stream</c> as a child process → DuckDB on
-/// the same files). <c>duckdb-baseline</c> is the harness's own child mode and not meant to be typed.
+/// the same files); <c>load</c> drives the HTTP collector with concurrent NDJSON requests. <c>duckdb-baseline</c> is the harness's own child mode and not meant to be typed.
 /// </summary>
 internal static class Program
 {
@@ -15,6 +16,7 @@ internal static class Program
 
           micro [BenchmarkDotNet args]   BenchmarkDotNet suite, e.g. micro --filter '*Parse*'
           e2e [options]                  end-to-end throughput harness; e2e --help for its options
+          load [options]                 collector load generator (events/s, latency); load --help for its options
 
         Run with: dotnet run -c Release --project bench/Clickstream.Benchmarks -- <mode> ...
         """;
@@ -34,6 +36,8 @@ internal static class Program
                 return MicroSuite.Run(rest);
             case "e2e":
                 return EndToEndHarness.Run(rest);
+            case "load":
+                return LoadHarness.Run(rest);
             case DuckDbBaseline.ChildMode:
                 return DuckDbBaseline.RunAsChild(rest);
             default:
