@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Clickstream.Collector.Tests.Support;
+
+/// <summary>
+/// The built <c>clickstream</c> program (<c>jobs/Clickstream.Jobs/bin/&lt;Configuration&gt;/net10.0/clickstream.dll</c>)
+/// run as a child process with <c>dotnet</c>, exactly as a user runs it. The project reference without an assembly
+/// makes sure it is built before these tests.
+/// </summary>
+internal static class ClickstreamProgram
+{
+    private static readonly Lazy<string> DllPath = new(Locate);
+
+    /// <summary>Starts the program with redirected output; the caller waits for it or kills it.</summary>
+    public static Process Start(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        info.ArgumentList.Add(DllPath.Value);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        return Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
+    }
+
+    /// <summary>Runs the program to completion (at most <paramref name="timeout"/>) and returns its exit code and output.</summary>
+    public static async Task<(int Code, string Stdout, string Stderr)> RunAsync(TimeSpan timeout, params string[] args)
+    {
+        using var process = Start(args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await WaitAsync(process, timeout);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Waits for the process to exit; kills it and fails the test when it does not within the timeout.</summary>
+    public static async Task WaitAsync(Process process, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            Assert.Fail($"clickstream did not finish within {timeout}");
+        }
+    }
+
+    private static string Locate()
+    {
+        // bin/<Configuration>/net10.0/ of this test project: the program is built with the same configuration.
+        var baseDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = baseDir.Name;
+        var configuration = baseDir.Parent?.Name ?? throw new InvalidOperationException($"unexpected test folder {baseDir.FullName}");
+        var root = baseDir;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Clickstream.sln")))
+        {
+            root = root.Parent;
+        }
+
+        if (root is null)
+        {
+            throw new InvalidOperationException($"no folder above {AppContext.BaseDirectory} holds Clickstream.sln");
+        }
+
+        var dll = Path.Combine(root.FullName, "jobs", "Clickstream.Jobs", "bin", configuration, framework, "clickstream.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"{dll} does not exist: build the solution with -c {configuration} first", dll);
+        }
+
+        return dll;
+    }
+}
