@@ -16,6 +16,11 @@ status=0
 
 step() { echo "== $*"; }
 
+step "chromium (for the dashboard's browser tests)"
+command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium) || {
+  echo "test.sh: the dashboard browser tests need Chromium: apt-get install -y chromium" >&2
+  exit 1
+}
 step "restore"
 dotnet restore Clickstream.sln --nologo -v q || exit 1
 step "build (Release, warnings as errors)"

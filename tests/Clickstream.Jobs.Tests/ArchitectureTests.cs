@@ -19,7 +19,8 @@ public sealed class ArchitectureTests
         Assert.Empty(OurReferences(Engine));
         Assert.Empty(OurReferences(Udfs));
         Assert.Empty(OurReferences(Delta));
-        Assert.Equal(["Clickstream.Collector", "Clickstream.Delta", "Clickstream.Engine", "Clickstream.Udfs"], OurReferences(Jobs));
+        Assert.Empty(OurReferences(typeof(global::Clickstream.Dashboard.DashboardServer).Assembly));
+        Assert.Equal(["Clickstream.Collector", "Clickstream.Dashboard", "Clickstream.Delta", "Clickstream.Engine", "Clickstream.Udfs"], OurReferences(Jobs));
     }
 
     private static List<string> OurReferences(Assembly assembly) =>

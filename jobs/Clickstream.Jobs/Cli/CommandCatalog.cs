@@ -10,6 +10,7 @@ internal static class CommandCatalog
         new Streaming.StreamCommand(),
         new Report.ExportCommand(),
         new Report.MetricsCommand(),
+        new Dashboard.DashboardCommand(),
         new Lake.LakeCommand(),
     ];
 }
