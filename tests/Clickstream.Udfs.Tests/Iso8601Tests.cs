@@ -6,6 +6,22 @@ namespace Clickstream.Udfs.Tests;
 public sealed class Iso8601Tests
 {
     [Theory]
+    [InlineData("9999-12-31T23:59:59.000-01:00")]
+    [InlineData("0001-01-01T00:00:00.000+01:00")]
+    public void TryParseMicros_ZoneMovesTheInstantOutOfYears1To9999_IsRejected(string text)
+    {
+        Assert.False(Iso8601.TryParseMicros(System.Text.Encoding.UTF8.GetBytes(text), out var micros));
+        Assert.Equal(0, micros);
+    }
+
+    [Theory]
+    [InlineData("9999-12-31T23:59:59.999999Z")]
+    [InlineData("0001-01-01T00:00:00.000000Z")]
+    [InlineData("0001-01-01T00:30:00.000+00:30")]
+    public void TryParseMicros_EdgesOfTheRange_AreAccepted(string text) =>
+        Assert.True(Iso8601.TryParseMicros(System.Text.Encoding.UTF8.GetBytes(text), out _));
+
+    [Theory]
     [InlineData("1970-01-01T00:00:00Z", 0L)]
     [InlineData("2026-11-01T12:00:00Z", 1_793_534_400_000_000L)]
     [InlineData("2026-11-01T12:00:00.1Z", 1_793_534_400_100_000L)]

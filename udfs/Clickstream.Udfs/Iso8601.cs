@@ -83,6 +83,15 @@ public static class Iso8601
         long days = new DateOnly(year, month, day).DayNumber - UnixEpochDayNumber;
         long secondsOfDay = (((hour * 60) + minute) * 60) + second;
         micros = (days * MicrosPerDay) + (secondsOfDay * MicrosPerSecond) + fraction - (offsetMinutes * 60 * MicrosPerSecond);
+
+        // The zone can move the instant out of years 0001–9999 UTC (9999-12-31T23:30:00-01:00); such an instant
+        // has no UTC date or timestamp any store can hold, so it is not a valid timestamp.
+        if (micros < MinMicros || micros > MaxMicros)
+        {
+            micros = 0;
+            return false;
+        }
+
         return true;
     }
 

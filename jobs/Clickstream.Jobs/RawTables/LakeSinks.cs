@@ -20,6 +20,11 @@ internal sealed class LakeSinks
     /// <summary>Opens (creating if needed) both tables under <paramref name="lake"/>.</summary>
     public static LakeSinks Open(string lake, bool manifests)
     {
+        if (lake.Contains("://", StringComparison.Ordinal))
+        {
+            throw new Cli.UsageException($"--lake {lake}: only a local folder is supported here (object stores such as S3 are not available in this build)");
+        }
+
         var properties = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["delta.checkpointInterval"] = "10",

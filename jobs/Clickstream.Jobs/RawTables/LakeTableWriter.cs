@@ -47,18 +47,14 @@ internal sealed class LakeTableWriter
     /// <summary>The last failure after a commit (manifests, checkpoint); the commits themselves stood.</summary>
     public string? PostCommitWarning { get; private set; }
 
-    /// <summary>Creates the table if needed and returns its latest snapshot.</summary>
+    /// <summary>
+    /// Creates the table if needed and returns its latest snapshot. An existing table must hold every column of the
+    /// job with the same type; columns it has beyond those (appended later, nullable) are written as null.
+    /// </summary>
     public Snapshot Open()
     {
         var snapshot = Table.CreateIfAbsentAsync(_schema, _partitionColumns, _properties).GetAwaiter().GetResult();
-        foreach (var field in _schema.Fields)
-        {
-            if (snapshot.Schema.Find(field.Name) is not { } existing || !existing.Type.Equals(field.Type))
-            {
-                throw new InvalidOperationException($"{Table.Name}: the table has no column {field.Name} {field.Type}; it was not created by this job");
-            }
-        }
-
+        CheckCompatible(snapshot);
         return snapshot;
     }
 
@@ -75,11 +71,25 @@ internal sealed class LakeTableWriter
         return snapshot;
     }
 
-    /// <summary>Writes one data file of the partition whose value is <paramref name="partitionValue"/>. Thread-safe.</summary>
+    /// <summary>
+    /// Writes one data file of the partition whose value is <paramref name="partitionValue"/>. <paramref name="columns"/>
+    /// follow the job's schema; they are matched to the table's columns by name. Thread-safe.
+    /// </summary>
     public AddAction WriteFile(Snapshot snapshot, string? partitionValue, IReadOnlyList<ColumnVector> columns)
     {
         var values = new Dictionary<string, string?>(StringComparer.Ordinal) { [_partitionColumns[0]] = partitionValue };
-        return DataFiles.WriteAsync(Table, snapshot, values, columns, FileOptions).GetAwaiter().GetResult();
+        var jobData = DataFiles.DataSchema(_schema, _partitionColumns);
+        var tableData = DataFiles.DataSchema(snapshot);
+        var rows = columns.Count > 0 ? columns[0].Length : 0;
+        var ordered = new ColumnVector[tableData.Fields.Count];
+        for (var i = 0; i < ordered.Length; i++)
+        {
+            var field = tableData.Fields[i];
+            var j = jobData.IndexOf(field.Name);
+            ordered[i] = j >= 0 ? columns[j] : NullVector(field, rows);
+        }
+
+        return DataFiles.WriteAsync(Table, snapshot, values, ordered, FileOptions).GetAwaiter().GetResult();
     }
 
     /// <summary>Commits the batch's files with its <c>txn</c>.</summary>
@@ -129,6 +139,45 @@ internal sealed class LakeTableWriter
                 }
             }
         }
+    }
+
+    private void CheckCompatible(Snapshot snapshot)
+    {
+        foreach (var field in _schema.Fields)
+        {
+            if (snapshot.Schema.Find(field.Name) is not { } existing || !existing.Type.Equals(field.Type))
+            {
+                throw new InvalidOperationException($"{Table.Name}: the table has no column {field.Name} {field.Type}; it was not created by this job");
+            }
+        }
+
+        foreach (var extra in DataFiles.DataSchema(snapshot).Fields.Where(f => _schema.Find(f.Name) is null))
+        {
+            if (!extra.Nullable)
+            {
+                throw new InvalidOperationException($"{Table.Name}: column {extra.Name} is not nullable and this job has no value for it");
+            }
+
+            _ = NullVector(extra, 0);
+        }
+    }
+
+    /// <summary>A column of nulls for a table column this job does not fill (one appended after the job was built).</summary>
+    private ColumnVector NullVector(StructField field, int rows)
+    {
+        var nulls = Enumerable.Repeat(true, rows).ToArray();
+        return field.Type switch
+        {
+            PrimitiveType { Name: "string" } => new StringVector(new string?[rows]),
+            PrimitiveType { Name: "long" } => new LongVector(new long[rows], nulls),
+            PrimitiveType { Name: "integer" } => new IntegerVector(new int[rows], nulls),
+            PrimitiveType { Name: "double" } => new DoubleVector(new double[rows], nulls),
+            PrimitiveType { Name: "float" } => new FloatVector(new float[rows], nulls),
+            PrimitiveType { Name: "boolean" } => new BooleanVector(new bool[rows], nulls),
+            PrimitiveType { Name: "date" } => new DateVector(new int[rows], nulls),
+            PrimitiveType { Name: "timestamp" } => new TimestampVector(new long[rows], nulls),
+            _ => throw new InvalidOperationException($"{Table.Name}: column {field.Name} has type {field.Type}, which this job cannot write (not even as null)"),
+        };
     }
 
     private string RequireAppId() => AppId ?? throw new InvalidOperationException("the lake writer needs the query id before the first batch");

@@ -65,6 +65,8 @@ public static class DataFileWriter
 
                 rowGroup.CompleteValidate();
             }
+
+            FooterStatistics.DropStringMinMax(writer);
         }
 
         return new ParquetDataFile(output.ToArray(), rows, StatsJson.Render(rows, schema, stats));

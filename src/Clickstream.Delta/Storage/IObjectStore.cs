@@ -2,8 +2,8 @@ namespace Clickstream.Delta.Storage;
 
 /// <summary>
 /// The few object-store calls a Delta table needs, with keys relative to the table root and separated by
-/// <c>/</c>. Implementations: a local folder (<see cref="LocalObjectStore"/>), memory (<see cref="InMemoryObjectStore"/>),
-/// and S3 (conditional PUT with <c>If-None-Match: *</c>).
+/// <c>/</c>. Implementations: a local folder (<see cref="LocalObjectStore"/>) and memory (<see cref="InMemoryObjectStore"/>);
+/// an S3 store maps put-if-absent to a conditional PUT with <c>If-None-Match: *</c>.
 /// </summary>
 public interface IObjectStore
 {

@@ -162,12 +162,22 @@ public sealed partial class LocalObjectStore : IObjectStore
     private static async Task<string> WriteTemporaryAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
         var directory = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(directory);
         var tmp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        await using var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: false);
-        await fs.WriteAsync(content, cancellationToken).ConfigureAwait(false);
-        fs.Flush(flushToDisk: true);
-        return tmp;
+        for (var attempt = 0; ; attempt++)
+        {
+            Directory.CreateDirectory(directory);
+            try
+            {
+                await using var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: false);
+                await fs.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+                fs.Flush(flushToDisk: true);
+                return tmp;
+            }
+            catch (DirectoryNotFoundException) when (attempt < 3)
+            {
+                // A concurrent delete (vacuum) removed the folder as it became empty: create it again.
+            }
+        }
     }
 
     private void RemoveEmptyParents(string directory)

@@ -20,12 +20,6 @@ public static class Checkpoints
         var bytes = await CheckpointParquet.WriteAsync(actions, cancellationToken).ConfigureAwait(false);
         await table.Store.PutAsync(DeltaPaths.CheckpointKey(snapshot.Version), bytes, cancellationToken).ConfigureAwait(false);
 
-        var existing = await ReadLastCheckpointVersionAsync(table, cancellationToken).ConfigureAwait(false);
-        if (existing is { } e && e > snapshot.Version)
-        {
-            return; // a newer checkpoint is already advertised
-        }
-
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -35,6 +29,13 @@ public static class Checkpoints
             writer.WriteNumber("sizeInBytes", bytes.Length);
             writer.WriteNumber("numOfAddFiles", snapshot.FileCount);
             writer.WriteEndObject();
+        }
+
+        // Read as late as possible: never move the pointer back past a newer checkpoint another writer advertised.
+        var existing = await ReadLastCheckpointVersionAsync(table, cancellationToken).ConfigureAwait(false);
+        if (existing is { } e && e > snapshot.Version)
+        {
+            return;
         }
 
         await table.Store.PutAsync(DeltaPaths.LastCheckpointKey, buffer.ToArray(), cancellationToken).ConfigureAwait(false);
@@ -93,8 +94,10 @@ public static class Checkpoints
             return 0;
         }
 
+        // The checkpoint _last_checkpoint names is never deleted (readers such as Trino go straight to it).
+        var advertised = await ReadLastCheckpointVersionAsync(table, cancellationToken).ConfigureAwait(false);
         var doomed = listing.Commits.Where(c => c.Key < keep).Select(c => c.Value.Key)
-            .Concat(listing.Checkpoints.Where(c => c.Key < keep).SelectMany(c => c.Value).Select(f => f.Key))
+            .Concat(listing.Checkpoints.Where(c => c.Key < keep && c.Key != advertised).SelectMany(c => c.Value).Select(f => f.Key))
             .Concat(listing.Others.Where(f => VersionOf(f.Key) is { } v && v < keep).Select(f => f.Key))
             .ToList();
         foreach (var key in doomed)

@@ -91,21 +91,22 @@ public static class DeltaPaths
             return uriPath;
         }
 
-        var bytes = new List<byte>(uriPath.Length);
+        // Percent-escapes are bytes of UTF-8; everything else is copied as UTF-8 in runs, so surrogate pairs
+        // (emoji and other characters beyond U+FFFF) stay whole.
+        var bytes = new List<byte>(uriPath.Length + 8);
+        var run = 0;
         for (var i = 0; i < uriPath.Length; i++)
         {
-            var c = uriPath[i];
-            if (c == '%' && i + 2 < uriPath.Length && IsHex(uriPath[i + 1]) && IsHex(uriPath[i + 2]))
+            if (uriPath[i] == '%' && i + 2 < uriPath.Length && IsHex(uriPath[i + 1]) && IsHex(uriPath[i + 2]))
             {
+                bytes.AddRange(Encoding.UTF8.GetBytes(uriPath[run..i]));
                 bytes.Add(byte.Parse(uriPath.AsSpan(i + 1, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
                 i += 2;
-            }
-            else
-            {
-                bytes.AddRange(Encoding.UTF8.GetBytes(c.ToString()));
+                run = i + 1;
             }
         }
 
+        bytes.AddRange(Encoding.UTF8.GetBytes(uriPath[run..]));
         return Encoding.UTF8.GetString([.. bytes]);
     }
 

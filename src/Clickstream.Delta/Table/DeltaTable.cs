@@ -45,8 +45,8 @@ public sealed class DeltaTable
 
     /// <summary>
     /// Creates the table (commit 0: protocol reader 1 / writer 2 and the metadata). If the table already exists,
-    /// its latest snapshot is returned when its schema and partitioning are compatible (same columns, maybe more
-    /// nullable ones appended), and an error is raised otherwise.
+    /// its latest snapshot is returned when it has the same partition columns, and an error is raised otherwise;
+    /// whether its columns suit the caller is the caller's to check (they may have been evolved since).
     /// </summary>
     public async Task<Snapshot> CreateIfAbsentAsync(StructType schema, IReadOnlyList<string> partitionColumns, IReadOnlyDictionary<string, string>? configuration = null, string? name = null, CancellationToken cancellationToken = default)
     {

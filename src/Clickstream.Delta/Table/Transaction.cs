@@ -262,7 +262,7 @@ public sealed class Transaction
                 return new CommitResult(version, AlreadyCommitted: true);
             }
 
-            throw new ConcurrentModificationException($"{name}: another writer of application {ours.AppId} committed its batch {theirs.Version} in version {version} while this one writes batch {ours.Version}; two instances of one stream are running");
+            throw new ConcurrentApplicationException($"{name}: another writer of application {ours.AppId} committed its batch {theirs.Version} in version {version} while this one writes batch {ours.Version}; two instances of one stream are running");
         }
 
         if (_removes.Count > 0)
@@ -308,8 +308,9 @@ public sealed class Transaction
 
             return null;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
+            // Cancellation included: the version is written whatever happens here.
             return e;
         }
     }
@@ -324,5 +325,11 @@ public sealed class Transaction
 /// </param>
 public readonly record struct CommitResult(long Version, bool AlreadyCommitted, Exception? PostCommitFailure = null);
 
-/// <summary>A concurrent commit conflicts with this transaction; nothing was committed.</summary>
+/// <summary>A concurrent commit conflicts with this transaction; nothing was committed. Re-reading the table and retrying may succeed.</summary>
 public sealed class ConcurrentModificationException(string message) : DeltaFormatException(message);
+
+/// <summary>
+/// Another writer with this transaction's application id committed a smaller batch meanwhile: two instances of one
+/// stream are running. Nothing was committed, and retrying would not be safe.
+/// </summary>
+public sealed class ConcurrentApplicationException(string message) : DeltaFormatException(message);

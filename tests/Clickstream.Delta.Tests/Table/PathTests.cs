@@ -26,11 +26,19 @@ public sealed class PathTests
     [InlineData("_2=bar+%2521/part-0.parquet", "_2=bar+%252521/part-0.parquet")]
     [InlineData("special p@#h", "special%20p@%23h")]
     [InlineData("ünïcode/x", "%C3%BCn%C3%AFcode/x")]
+    [InlineData("p=😀 x/part-0.parquet", "p=%F0%9F%98%80%20x/part-0.parquet")]
     public void UriEncoding_RoundTrips(string physical, string uri)
     {
         Assert.Equal(uri, DeltaPaths.ToUriPath(physical));
         Assert.Equal(physical, DeltaPaths.FromUriPath(uri));
     }
+
+    [Theory]
+    [InlineData("p=😀%20x/part-0.parquet", "p=😀 x/part-0.parquet")]
+    [InlineData("😀", "😀")]
+    [InlineData("a%2", "a%2")]
+    public void Decoding_KeepsRawNonAsciiAndSurrogatePairs(string uri, string physical) =>
+        Assert.Equal(physical, DeltaPaths.FromUriPath(uri));
 
     [Fact]
     public void AbsolutePaths_AreRefused() =>

@@ -110,7 +110,7 @@ public sealed class TransactionTests
         var first = table.StartTransaction(read).Add(TestTables.File("2025-03-01")).SetApplicationTransaction("q", 4);
         var second = table.StartTransaction(read).Add(TestTables.File("2025-03-01")).SetApplicationTransaction("q", 5);
         await first.CommitAsync();
-        var e = await Assert.ThrowsAsync<ConcurrentModificationException>(() => second.CommitAsync());
+        var e = await Assert.ThrowsAsync<ConcurrentApplicationException>(() => second.CommitAsync());
         Assert.Contains("two instances of one stream", e.Message, StringComparison.Ordinal);
 
         var replay = table.StartTransaction(read).Add(TestTables.File("2025-03-01")).SetApplicationTransaction("q", 3);

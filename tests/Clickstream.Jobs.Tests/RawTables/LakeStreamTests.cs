@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Clickstream.Jobs.RawTables;
 using Clickstream.Jobs.Streaming;
 using Clickstream.Jobs.Tests.Streaming;
 using Clickstream.Jobs.Tests.Support;
@@ -97,5 +98,40 @@ public sealed class LakeStreamTests
         var e = await Assert.ThrowsAsync<Clickstream.Jobs.Cli.UsageException>(() =>
             JobCommands.TryRunAsync(new StreamCommand(), "--input", folder.PathOf("input"), "--checkpoint", folder.PathOf("c"), "--store", folder.PathOf("s.db"), "--lake-manifests"));
         Assert.Contains("--lake-manifests needs --lake", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stream_IntoATableWithReorderedAndAppendedColumns_MatchesColumnsByName()
+    {
+        using var folder = new TempFolder("lake-evolved");
+        var input = folder.PathOf("input");
+        var lake = folder.PathOf("lake");
+        await JobCommands.GenerateAsync("--out", input, "--events", "2000", "--files", "1", "--seed", "9");
+
+        // The table exists already with user_id and session_id swapped and one more (nullable) column at the end.
+        var fields = LakeSchemas.Events.Fields.ToList();
+        var (u, s) = (fields.FindIndex(f => f.Name == "user_id"), fields.FindIndex(f => f.Name == "session_id"));
+        (fields[u], fields[s]) = (fields[s], fields[u]);
+        fields.Add(new Clickstream.Delta.Types.StructField("channel", Clickstream.Delta.Types.PrimitiveType.String));
+        var table = Clickstream.Delta.Table.DeltaTable.OpenLocal(Path.Combine(lake, "events"));
+        await table.CreateIfAbsentAsync(new Clickstream.Delta.Types.StructType(fields), [LakeSchemas.EventsPartition]);
+
+        await JobCommands.RunAsync(new StreamCommand(), "--input", input, "--checkpoint", folder.PathOf("checkpoint"), "--store", folder.PathOf("store.db"), "--lake", lake, "--trigger", "available-now", "--quiet");
+
+        var (_, rows) = await LakeReader.ReadAsync(Path.Combine(lake, "events"));
+        Assert.NotEmpty(rows);
+        Assert.All(rows, r => Assert.StartsWith("u-", (string)r["user_id"]!, StringComparison.Ordinal));
+        Assert.All(rows, r => Assert.True(Guid.TryParse((string)r["session_id"]!, out _), (string)r["session_id"]!));
+        Assert.All(rows, r => Assert.Null(r["channel"]));
+    }
+
+    [Fact]
+    public async Task Stream_LakeOnAnObjectStoreUri_IsAUsageError()
+    {
+        using var folder = new TempFolder("lake-uri");
+        Directory.CreateDirectory(folder.PathOf("input"));
+        var e = await Assert.ThrowsAsync<Clickstream.Jobs.Cli.UsageException>(() =>
+            JobCommands.TryRunAsync(new StreamCommand(), "--input", folder.PathOf("input"), "--checkpoint", folder.PathOf("c"), "--store", folder.PathOf("s.db"), "--lake", "s3://bucket/lake"));
+        Assert.Contains("local folder", e.Message, StringComparison.Ordinal);
     }
 }

@@ -92,8 +92,11 @@ internal static partial class ReferenceParser
 
         var fraction = m.Groups["f"].Success ? m.Groups["f"].Value.PadRight(6, '0')[..6] : "000000";
         var local = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc);
-        var micros = ((local.Ticks - DateTime.UnixEpoch.Ticks) / 10) + long.Parse(fraction, CultureInfo.InvariantCulture);
-        return micros - (offsetMinutes * 60_000_000L);
+        var micros = ((local.Ticks - DateTime.UnixEpoch.Ticks) / 10) + long.Parse(fraction, CultureInfo.InvariantCulture) - (offsetMinutes * 60_000_000L);
+
+        // An instant the zone moves outside years 0001–9999 UTC is not a timestamp.
+        var utc = DateTime.UnixEpoch.Ticks + (micros * 10);
+        return utc < DateTime.MinValue.Ticks || utc > DateTime.MaxValue.Ticks ? null : micros;
     }
 
     [GeneratedRegex(@"\A(?<y>[0-9]{4})-(?<mo>[0-9]{2})-(?<d>[0-9]{2})T(?<h>[0-9]{2}):(?<mi>[0-9]{2}):(?<s>[0-9]{2})(\.(?<f>[0-9]{1,9}))?(?<zone>Z|(?<sign>[+-])(?<oh>[0-9]{2})(:?(?<om>[0-9]{2}))?)\z", RegexOptions.CultureInvariant)]
