@@ -111,6 +111,30 @@ public sealed class PageTests(PipelineFixture pipeline, BrowserFixture browser)
         await BrowserFixture.ScreenshotAsync(page, "dashboard-store-missing");
     }
 
+    [Fact]
+    public async Task Page_StoreWithoutWindows_SaysNoDataYet()
+    {
+        // A job that has run over an empty landing folder: the store exists but holds no window.
+        var root = Path.Combine(pipeline.Temp, "empty-" + Guid.NewGuid().ToString("N"));
+        var landing = Directory.CreateDirectory(Path.Combine(root, "landing")).FullName;
+        var store = Path.Combine(root, "aggregates.db");
+        var (code, stdout, stderr) = await ClickstreamProgram.RunAsync(TimeSpan.FromMinutes(2), "stream", "--input", landing,
+            "--checkpoint", Path.Combine(root, "checkpoint"), "--store", store, "--trigger", "available-now");
+        Assert.True(code == 0, stdout + stderr);
+
+        await using var dashboard = await DashboardProcess.StartAsync(store);
+        using var http = new HttpClient { BaseAddress = dashboard.Url };
+        var metrics = await Api.GetAsync(http, "api/metrics?range=1h");
+        Assert.False(metrics["has_data"]!.GetValue<bool>());
+        Assert.Empty(metrics["events_per_minute"]!.AsArray());
+
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(dashboard.Url.ToString());
+        await Assertions.Expect(page.GetByTestId("empty")).ToContainTextAsync("No data yet");
+        await Assertions.Expect(page.GetByTestId("active-users")).ToHaveAttributeAsync("data-value", "0");
+        await BrowserFixture.ScreenshotAsync(page, "dashboard-no-data-yet");
+    }
+
     private async Task<IPage> OpenAsync(string query, string range, ColorScheme scheme = ColorScheme.Light)
     {
         var page = await browser.NewPageAsync(scheme);
