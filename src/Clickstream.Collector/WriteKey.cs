@@ -13,7 +13,7 @@ public sealed record WriteKey(string App, string Key)
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var eq = part.IndexOf('=', StringComparison.Ordinal);
-            var app = eq > 0 ? part[..eq].Trim() : "default";
+            var app = eq >= 0 ? part[..eq].Trim() : "default";
             var key = eq >= 0 ? part[(eq + 1)..].Trim() : part;
             if (key.Length == 0 || app.Length == 0)
             {
