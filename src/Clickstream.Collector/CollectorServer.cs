@@ -56,7 +56,10 @@ public sealed class CollectorServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         if (options.ConsoleLogging)
         {
-            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+            // Standard error: standard output belongs to the host (its startup line is read by scripts).
+            builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+                .AddSimpleConsole(o => o.SingleLine = true)
+                .SetMinimumLevel(LogLevel.Warning);
         }
 
         builder.WebHost.UseKestrel(kestrel =>

@@ -73,6 +73,46 @@ public sealed class CollectorProgramTests : IDisposable
     }
 
     [Fact]
+    public async Task Collector_KilledAfterAcknowledging_NextStartPublishesEveryAcknowledgedEvent()
+    {
+        var sink = Path.Combine(_work, "landing");
+        string[] args = ["collector", "--sink", sink, "--port", "0", "--write-key", "web=program-test-key", "--roll-seconds", "3600"];
+        using (var first = ClickstreamProgram.Start(args))
+        {
+            var url = await ReadUrlAsync(first);
+            using var client = new HttpClient { BaseAddress = url };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "program-test-key");
+            for (var r = 0; r < 3; r++)
+            {
+                var body = string.Join('\n', Enumerable.Range(r * 100, 100).Select(i => TestCollector.Event(i)));
+                using var response = await client.PostAsync("v1/events", TestCollector.Ndjson(body));
+                Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            }
+
+            // SIGKILL: no chance to publish. The acknowledged events are in the hidden open file only.
+            first.Kill();
+            await first.WaitForExitAsync();
+        }
+
+        var hidden = Assert.Single(Directory.GetFiles(sink));
+        Assert.StartsWith(".events-", Path.GetFileName(hidden), StringComparison.Ordinal);
+
+        using (var second = ClickstreamProgram.Start(args))
+        {
+            await ReadUrlAsync(second);
+
+            // Published at start, before any new request.
+            var published = Assert.Single(Directory.GetFiles(sink));
+            Assert.Equal(Path.GetFileName(hidden)[1..^".tmp".Length], Path.GetFileName(published));
+            await StopAsync(second);
+            Assert.Equal(0, second.ExitCode);
+        }
+
+        var ids = TestCollector.ReadPublishedLines(sink).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("event_id").GetString()).ToList();
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => $"e-{i}"), ids);
+    }
+
+    [Fact]
     public async Task Collector_WithoutWriteKeys_ExitsWithUsageError()
     {
         var (code, _, stderr) = await ClickstreamProgram.RunAsync(TimeSpan.FromMinutes(1), "collector", "--sink", Path.Combine(_work, "landing"), "--port", "0");
