@@ -172,6 +172,15 @@ public sealed class ApiTests(PipelineFixture pipeline)
         }
     }
 
+    [Fact]
+    public async Task DashboardCommand_PortTaken_ExitsWithAClearError()
+    {
+        var (code, _, stderr) = await ClickstreamProgram.RunAsync(TimeSpan.FromMinutes(1), "dashboard", "--store", pipeline.Store,
+            "--port", pipeline.Url.Port.ToString(CultureInfo.InvariantCulture));
+        Assert.Equal(1, code);
+        Assert.Contains("could not listen on 127.0.0.1:" + pipeline.Url.Port.ToString(CultureInfo.InvariantCulture), stderr, StringComparison.Ordinal);
+    }
+
     private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static List<(string, long)> Pairs(JsonObject o, string array, string key, string value) =>
