@@ -74,9 +74,9 @@ public sealed record CollectorOptions
             throw new ArgumentException("limits must be positive and the pending buffer must hold at least one request");
         }
 
-        if (RollAge <= TimeSpan.Zero || DurabilityTimeout <= TimeSpan.Zero)
+        if (RollAge <= TimeSpan.Zero || RollAge > TimeSpan.FromDays(1) || DurabilityTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentException("roll age and durability timeout must be positive");
+            throw new ArgumentException("roll age must be positive and at most a day; the durability timeout must be positive");
         }
     }
 }
