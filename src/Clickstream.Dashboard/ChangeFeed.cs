@@ -73,6 +73,12 @@ internal sealed class ChangeFeed : IAsyncDisposable
         {
             return new FeedState(DataVersion.None, e.Message);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever the data source throws, the loop keeps probing: the pages show the reason and recover by
+            // themselves when the store is readable again, instead of silently losing their live updates.
+            return new FeedState(DataVersion.None, $"the store could not be probed: {e.Message}");
+        }
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
