@@ -112,6 +112,32 @@ public sealed class PageTests(PipelineFixture pipeline, BrowserFixture browser)
     }
 
     [Fact]
+    public async Task Page_StoreAppearsWhileOpen_FillsInWithoutReload()
+    {
+        var root = Path.Combine(pipeline.Temp, "later-" + Guid.NewGuid().ToString("N"));
+        var store = Path.Combine(root, "aggregates.db");
+        await using var dashboard = await DashboardProcess.StartAsync(store);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(dashboard.Url.ToString());
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("does not exist");
+        await page.EvaluateAsync("() => { window.__noReload = 'kept'; }");
+
+        var generated = Path.Combine(root, "landing");
+        var run = await ClickstreamProgram.RunAsync(TimeSpan.FromMinutes(2), "generate", "--out", generated, "--events", "3000", "--minutes", "10");
+        Assert.True(run.Code == 0, run.Stderr);
+        run = await ClickstreamProgram.RunAsync(TimeSpan.FromMinutes(2), "stream", "--input", generated,
+            "--checkpoint", Path.Combine(root, "checkpoint"), "--store", store, "--trigger", "available-now");
+        Assert.True(run.Code == 0, run.Stderr);
+
+        using var http = new HttpClient { BaseAddress = dashboard.Url };
+        var metrics = (await Api.GetAsync(http, "api/dashboard?range=1h"))["metrics"]!;
+        await Assertions.Expect(page.GetByTestId("events-total")).ToHaveAttributeAsync(
+            "data-value", Api.Long(metrics["events"]).ToString(CultureInfo.InvariantCulture), new() { Timeout = 60_000 });
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveCountAsync(0);
+        Assert.Equal("kept", await page.EvaluateAsync<string>("() => window.__noReload"));
+    }
+
+    [Fact]
     public async Task Page_StoreWithoutWindows_SaysNoDataYet()
     {
         // A job that has run over an empty landing folder: the store exists but holds no window.
