@@ -28,6 +28,12 @@ export function Funnel({ steps }) {
           </div>
         </li>
       ))}
+      {steps.length > 1 && steps[0].sessions > 0 && (
+        <li className="funnel-overall" data-testid="funnel-overall">
+          Overall conversion: <b>{formatRate(steps[steps.length - 1].sessions / steps[0].sessions)}</b>{' '}
+          ({(LABELS[steps[0].step] ?? steps[0].step).toLowerCase()} → {(LABELS[steps[steps.length - 1].step] ?? steps[steps.length - 1].step).toLowerCase()})
+        </li>
+      )}
     </ol>
   );
 }
