@@ -59,7 +59,10 @@ public sealed class CollectorServer : IAsyncDisposable
             // Standard error: standard output belongs to the host (its startup line is read by scripts).
             builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
                 .AddSimpleConsole(o => o.SingleLine = true)
-                .SetMinimumLevel(LogLevel.Warning);
+                .SetMinimumLevel(LogLevel.Warning)
+
+                // A start failure (e.g. the port is taken) is thrown to the caller, which reports it once.
+                .AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         }
 
         builder.WebHost.UseKestrel(kestrel =>

@@ -113,6 +113,19 @@ public sealed class CollectorProgramTests : IDisposable
     }
 
     [Fact]
+    public async Task Collector_PortTaken_ExitsWithOneLineError()
+    {
+        await using var running = await TestCollector.StartAsync();
+
+        var (code, _, stderr) = await ClickstreamProgram.RunAsync(
+            TimeSpan.FromMinutes(1), "collector", "--sink", Path.Combine(_work, "landing"), "--port", running.Server.Url.Port.ToString(CultureInfo.InvariantCulture), "--write-key", "web=k");
+
+        Assert.Equal(1, code);
+        Assert.Contains("address already in use", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Collector_WithoutWriteKeys_ExitsWithUsageError()
     {
         var (code, _, stderr) = await ClickstreamProgram.RunAsync(TimeSpan.FromMinutes(1), "collector", "--sink", Path.Combine(_work, "landing"), "--port", "0");
