@@ -134,6 +134,7 @@ public sealed class ApiTests(PipelineFixture pipeline)
         using var response = await pipeline.Http.GetAsync(new Uri("/", UriKind.Relative));
         response.EnsureSuccessStatusCode();
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("default-src 'self'", string.Join(' ', response.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
         var html = await response.Content.ReadAsStringAsync();
         var script = System.Text.RegularExpressions.Regex.Match(html, "src=\"(/assets/[^\"]+\\.js)\"").Groups[1].Value;
         Assert.NotEmpty(script);

@@ -172,9 +172,18 @@ public sealed class PageTests(PipelineFixture pipeline, BrowserFixture browser)
                 errors.Add(m.Text);
             }
         };
+        var elsewhere = new List<string>();
+        page.Request += (_, r) =>
+        {
+            if (!r.Url.StartsWith(pipeline.Url.ToString(), StringComparison.Ordinal))
+            {
+                elsewhere.Add(r.Url);
+            }
+        };
         await page.GotoAsync(new Uri(pipeline.Url, query).ToString());
         await Assertions.Expect(page.GetByTestId("dashboard")).ToHaveAttributeAsync("data-range", range);
         Assert.Empty(errors);
+        Assert.Empty(elsewhere);
         return page;
     }
 
