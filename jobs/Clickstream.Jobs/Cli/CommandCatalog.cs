@@ -5,6 +5,7 @@ internal static class CommandCatalog
 {
     public static ICommand[] All() =>
     [
+        new Up.UpCommand(),
         new Generate.GenerateCommand(),
         new Collector.CollectorCommand(),
         new Streaming.StreamCommand(),

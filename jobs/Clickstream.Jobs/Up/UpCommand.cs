@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using Clickstream.Collector;
+using Clickstream.Dashboard;
+using Clickstream.Jobs.Cli;
+using Clickstream.Jobs.Dashboard;
+using Clickstream.Jobs.Streaming;
+
+namespace Clickstream.Jobs.Up;
+
+/// <summary>
+/// <c>clickstream up</c>: the whole local stack in one process — the collector landing events in
+/// <c>DATA/landing</c>, the stream job (landing files → <c>DATA/aggregates.db</c> and the lake tables under
+/// <c>DATA/lake</c>), the dashboard over the store, and optionally a traffic simulator posting generated events
+/// to the collector. Ctrl-C stops everything cleanly: the simulator, then the collector (publishing its open file),
+/// then the stream after its current batch commits, then the dashboard.
+/// </summary>
+internal sealed class UpCommand : ICommand
+{
+    public string Name => "up";
+
+    public string Summary => "run the local stack: collector → stream job → store and lake → dashboard (+ simulator)";
+
+    public IReadOnlySet<string> Flags { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    public string Usage => """
+        usage: clickstream up [--data DIR] [--collector-port P] [--dashboard-port Q] [--write-key K] [--simulate RATE]
+                              [--trigger T] [--watermark D]
+
+        Starts the collector, the streaming job and the dashboard in one process and prints their URLs. Layout under
+        DIR (default ./data): landing/ (collector → job), checkpoint/, aggregates.db, lake/events, lake/quarantine.
+        Restarting on the same DIR continues where it stopped. Ctrl-C stops everything cleanly.
+
+          --data DIR            where everything is kept (default ./data)
+          --collector-port P    collector port (default 8080; 0 picks a free one)
+          --dashboard-port Q    dashboard port (default 8081; 0 picks a free one)
+          --write-key K         the write key apps must send (Bearer K); app=key pairs, comma-separated, are also
+                                accepted; default: a random key, printed at start
+          --simulate RATE       also post generated events to the collector at RATE events/s
+          --trigger T           the job's trigger interval (default 2s)
+          --watermark D         the job's event-time watermark delay (default 10m)
+        """;
+
+    public async Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellationToken)
+    {
+        var data = Path.GetFullPath(args.String("data") ?? "data");
+        var collectorPort = (int)args.Long("collector-port", 8080, 0, 65535);
+        var dashboardPort = (int)args.Long("dashboard-port", 8081, 0, 65535);
+        var keyText = args.String("write-key");
+        var rate = args.Double("simulate", 0, 0, 1_000_000);
+        var trigger = args.String("trigger") ?? "2s";
+        var watermark = args.String("watermark") ?? "10m";
+        args.EnsureAllUsed();
+
+        var keys = ParseKeys(keyText);
+        var landing = Path.Combine(data, "landing");
+        var checkpoint = Path.Combine(data, "checkpoint");
+        var store = Path.Combine(data, "aggregates.db");
+        var lake = Path.Combine(data, "lake");
+        Directory.CreateDirectory(landing);
+        var console = TextWriter.Synchronized(output);
+
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var collector = await CollectorServer.StartAsync(
+            new CollectorOptions { SinkDirectory = landing, Port = collectorPort, WriteKeys = keys, RollAge = TimeSpan.FromSeconds(2) },
+            cancellationToken);
+        DashboardServer? dashboard = null;
+        try
+        {
+            dashboard = await DashboardServer.StartAsync(
+                new StoreDashboardData(store, checkpoint, TimeProvider.System),
+                new DashboardOptions { Address = IPAddress.Loopback, Port = dashboardPort },
+                cancellationToken);
+
+            var streamArgs = CommandLine.Parse(
+                ["--input", landing, "--checkpoint", checkpoint, "--store", store, "--lake", lake, "--trigger", trigger, "--watermark", watermark, "--quiet"],
+                new StreamCommand().Flags);
+            var stream = Task.Run(() => new StreamCommand().RunAsync(streamArgs, console, stopping.Token), CancellationToken.None);
+
+            TrafficSimulator? simulator = null;
+            var simulation = Task.CompletedTask;
+            if (rate > 0)
+            {
+                simulator = new TrafficSimulator(collector.Url, keys[0].Key, rate, TimeProvider.System);
+                simulation = Task.Run(() => simulator.RunAsync(stopping.Token), CancellationToken.None);
+            }
+
+            await console.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"""
+                clickstream up: data in {data}
+                  collector  {new Uri(collector.Url, "v1/events")}   write key{(keys.Count > 1 ? "s" : "")}: {string.Join(", ", keys.Select(k => keys.Count > 1 ? $"{k.App}={k.Key}" : k.Key))}
+                  dashboard  {dashboard.Url}
+                  lake       {Path.Combine(lake, "events")}, {Path.Combine(lake, "quarantine")}
+                  simulator  {(rate > 0 ? $"{rate:N0} events/s" : "off (--simulate RATE)")}
+                Ctrl-C stops everything.
+                """));
+            await console.FlushAsync(CancellationToken.None);
+
+            // Run until Ctrl-C, or until a part fails (then stop the rest and report it).
+            var stopped = Task.Delay(Timeout.Infinite, cancellationToken);
+            var first = await Task.WhenAny(stopped, stream, simulation.IsCompleted ? stopped : simulation);
+            var failure = first != stopped && first.IsFaulted ? first.Exception!.GetBaseException() : null;
+
+            await stopping.CancelAsync();
+            await Quietly(simulation);
+            await collector.StopAsync(CancellationToken.None);
+            var streamCode = await ResultOf(stream);
+            await dashboard.StopAsync(CancellationToken.None);
+            if (simulator is not null)
+            {
+                await console.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"clickstream up: simulator posted {simulator.EventsSent:N0} events ({simulator.RequestsRetried:N0} requests retried)"));
+            }
+
+            if (failure is not null)
+            {
+                throw new InvalidOperationException($"clickstream up: a part of the stack failed: {failure.Message}", failure);
+            }
+
+            await console.WriteLineAsync("clickstream up: stopped");
+            return streamCode;
+        }
+        finally
+        {
+            await collector.DisposeAsync();
+            if (dashboard is not null)
+            {
+                await dashboard.DisposeAsync();
+            }
+        }
+    }
+
+    private static List<WriteKey> ParseKeys(string? text)
+    {
+        if (text is null)
+        {
+            return [new WriteKey("default", "local-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)))];
+        }
+
+        try
+        {
+            return text.Contains('=', StringComparison.Ordinal) ? [.. WriteKey.ParseList(text)] : [new WriteKey("default", text)];
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--write-key: {e.Message}");
+        }
+    }
+
+    private static async Task Quietly(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+    }
+
+    private static async Task<int> ResultOf(Task<int> stream)
+    {
+        try
+        {
+            return await stream;
+        }
+        catch (OperationCanceledException)
+        {
+            return 0;
+        }
+    }
+}
