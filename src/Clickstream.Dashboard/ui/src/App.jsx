@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useDashboard } from './useDashboard.js';
 import { formatDateTime, formatInt, formatTime } from './format.js';
 import { Panel, BigNumber } from './Panel.jsx';
@@ -29,6 +29,11 @@ export default function App() {
 
   const m = data?.metrics;
   const h = data?.health;
+
+  // The tab title carries the big number, for a wall screen with several tabs.
+  useEffect(() => {
+    document.title = m?.has_data ? `${formatInt(m.active_users_last5_minutes)} active · Clickstream` : 'Clickstream dashboard';
+  }, [m]);
   return (
     <div className="app">
       <header className="top">

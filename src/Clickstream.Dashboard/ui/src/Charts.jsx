@@ -14,6 +14,14 @@ import { formatInt, formatTime } from './format.js';
 
 const axis = { stroke: 'var(--muted)', fontSize: 13 };
 
+// Round the axis top up to a round multiple of a power of ten, so the gridlines fall on round numbers.
+function niceMax(max) {
+  if (!(max > 0)) return 1;
+  const power = 10 ** Math.floor(Math.log10(max));
+  const step = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((m) => m * power >= max);
+  return step * power;
+}
+
 export function EventsPerMinuteChart({ points }) {
   if (!points?.length) return <Empty />;
   const data = points.map((p) => ({ t: p.minute, events: p.events }));
@@ -24,7 +32,8 @@ export function EventsPerMinuteChart({ points }) {
         <LineChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
           <CartesianGrid stroke="var(--grid)" vertical={false} />
           <XAxis dataKey="t" tickFormatter={formatTime} minTickGap={48} tick={axis} stroke="var(--grid)" />
-          <YAxis tickFormatter={formatInt} tick={axis} stroke="var(--grid)" width={64} />
+          <YAxis tickFormatter={formatInt} tick={axis} stroke="var(--grid)" width={64} allowDecimals={false}
+            domain={[0, niceMax]} tickCount={5} />
           <Tooltip labelFormatter={formatTime} formatter={(v) => [formatInt(v), 'events']}
             contentStyle={{ background: 'var(--panel)', border: '1px solid var(--grid)' }} />
           <Line type="monotone" dataKey="events" stroke="var(--accent)" strokeWidth={2.5} dot={false} isAnimationActive={false} />
