@@ -1,28 +1,25 @@
 #!/usr/bin/env bash
-# Runs the clickstream job locally on the embedded default (files in, SQLite out; no cloud, no Docker):
-# builds, generates a deterministic sample, streams it with the available-now trigger into the aggregate store and
-# the Delta Lake tables (raw events, quarantine), prints the metrics and describes the events table.
-# Usage: ./run.sh [EVENTS] [DATA_DIR]     (defaults: 200000 events in ./out/demo)
+# Runs the whole pipeline locally on the embedded default (no cloud account, no Docker): the collector, the
+# streaming job (landing files → SQLite aggregate store + Delta Lake tables), the live dashboard, and a traffic
+# simulator posting generated events — `clickstream up`. Prints the URLs; Ctrl-C stops everything cleanly.
+# Usage: ./run.sh [RATE] [DATA_DIR]     (defaults: 2000 simulated events/s, data in ./out/stack)
+#        COLLECTOR_PORT / DASHBOARD_PORT override the ports (defaults 8080 / 8081).
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-events="${1:-200000}"
-data="${2:-out/demo}"
+rate="${1:-2000}"
+data="${2:-out/stack}"
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "run.sh: the .NET SDK (see global.json) is required: https://dot.net" >&2
   exit 1
 fi
+if ! command -v npm >/dev/null 2>&1; then
+  echo "run.sh: Node.js 20.19+ with npm is required to build the dashboard page (https://nodejs.org)" >&2
+  exit 1
+fi
 
+echo "building (the first build also installs the dashboard's npm packages)…"
 dotnet build jobs/Clickstream.Jobs -c Release --nologo -v q -clp:ErrorsOnly
-cs() { dotnet jobs/Clickstream.Jobs/bin/Release/net10.0/clickstream.dll "$@"; }
-
-rm -rf "$data"
-cs generate --out "$data/landing" --events "$events" --files 8
-cs stream --input "$data/landing" --checkpoint "$data/checkpoint" --store "$data/aggregates.db" --lake "$data/lake" --trigger available-now
-echo
-cs metrics --store "$data/aggregates.db"
-echo
-cs lake describe --table "$data/lake/events"
-echo
-echo "store: $data/aggregates.db   lake: $data/lake/events, $data/lake/quarantine   progress: $data/checkpoint/progress.ndjson"
+exec dotnet jobs/Clickstream.Jobs/bin/Release/net10.0/clickstream.dll up --data "$data" --simulate "$rate" \
+  --collector-port "${COLLECTOR_PORT:-8080}" --dashboard-port "${DASHBOARD_PORT:-8081}"
