@@ -62,9 +62,9 @@ public static class DeltaIntervals
         {
             return Parse(value);
         }
-        catch (FormatException e)
+        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
         {
-            throw new DeltaFormatException($"table property {key}: {e.Message}", e);
+            throw new DeltaFormatException($"table property {key} = '{value}': {e.Message}", e);
         }
     }
 }

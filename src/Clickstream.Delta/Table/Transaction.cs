@@ -192,6 +192,20 @@ public sealed class Transaction
             {
                 throw new ArgumentException($"file {a.Path}: partition values must name exactly the partition columns [{string.Join(", ", snapshot.PartitionColumns)}]");
             }
+
+            // Every reader parses these strings by the column's type: a malformed one would make the table unreadable.
+            foreach (var column in snapshot.PartitionColumns)
+            {
+                var type = (_metadata ?? snapshot.Metadata).Schema.Find(column)!.Type;
+                try
+                {
+                    _ = PartitionValues.Parse(a.PartitionValues[column], type);
+                }
+                catch (DeltaFormatException e)
+                {
+                    throw new ArgumentException($"file {a.Path}: {e.Message}", e);
+                }
+            }
         }
 
         foreach (var r in _removes)

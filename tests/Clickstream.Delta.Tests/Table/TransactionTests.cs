@@ -212,6 +212,33 @@ public sealed class TransactionTests
         await Assert.ThrowsAsync<ArgumentException>(() => table.StartTransaction(read).Add(bad).CommitAsync());
     }
 
+    [Theory]
+    [InlineData("2025-3-1")]
+    [InlineData("yesterday")]
+    public async Task PartitionValues_ThatDoNotParseAsTheColumnType_AreRefused(string day)
+    {
+        var (table, _) = await TestTables.CreateAsync();
+        var read = await table.GetSnapshotAsync();
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => table.StartTransaction(read).Add(TestTables.File(day)).CommitAsync());
+        Assert.Contains(day, e.Message, StringComparison.Ordinal);
+        Assert.Equal(0, (await table.GetSnapshotAsync()).Version);
+    }
+
+    [Fact]
+    public void RetentionProperty_ThatOverflows_IsAClearTableError()
+    {
+        var e = Assert.Throws<DeltaFormatException>(() => DeltaIntervals.Property(SnapshotWith("delta.deletedFileRetentionDuration", "interval 99999999999 weeks"), "delta.deletedFileRetentionDuration", TimeSpan.Zero));
+        Assert.Contains("99999999999", e.Message, StringComparison.Ordinal);
+    }
+
+    private static Snapshot SnapshotWith(string key, string value)
+    {
+        var store = new InMemoryObjectStore();
+        var table = DeltaTable.Open(store, "t");
+        table.CreateIfAbsentAsync(TestTables.Schema, ["day"], new Dictionary<string, string> { [key] = value }).GetAwaiter().GetResult();
+        return table.GetSnapshotAsync().GetAwaiter().GetResult();
+    }
+
     [Fact]
     public async Task MissingVersions_AndMissingTable_FailClearly()
     {
