@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -258,11 +257,6 @@ public static class ActionSerializer
 
         writer.WriteEndObject();
     }
-
-    /// <summary>Formats a commit file name.</summary>
-    public static string CommitFileName(long version) => version.ToString("D20", System.Globalization.CultureInfo.InvariantCulture) + ".json";
-
-    internal static string Utf8(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
 
     private static T Required<T>(JsonObject body, string field, string action) =>
         body[field] is JsonValue v && v.TryGetValue<T>(out var value)

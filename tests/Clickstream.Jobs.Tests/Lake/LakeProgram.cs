@@ -1,5 +1,3 @@
-using Clickstream.Jobs.Tests.Support;
-
 namespace Clickstream.Jobs.Tests.Lake;
 
 /// <summary>Runs <c>clickstream lake …</c> as a child process.</summary>

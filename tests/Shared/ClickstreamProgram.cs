@@ -1,19 +1,25 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Clickstream.Collector.Tests.Support;
+namespace Clickstream.Tests.Shared;
 
 /// <summary>
-/// The built <c>clickstream</c> program (<c>jobs/Clickstream.Jobs/bin/&lt;Configuration&gt;/net10.0/clickstream.dll</c>)
-/// run as a child process with <c>dotnet</c>, exactly as a user runs it. The project reference without an assembly
-/// makes sure it is built before these tests.
+/// The built program, <c>jobs/Clickstream.Jobs/bin/&lt;Configuration&gt;/net10.0/clickstream.dll</c>, run as a child
+/// process with <c>dotnet</c>, exactly as a user runs it. Nothing is built here: the dll of the same configuration as
+/// this test assembly must already exist (the solution build produces it).
 /// </summary>
 internal static class ClickstreamProgram
 {
     private static readonly Lazy<string> DllPath = new(Locate);
 
+    public static string Dll => DllPath.Value;
+
     /// <summary>Starts the program with redirected output; the caller waits for it or kills it.</summary>
-    public static Process Start(params string[] args)
+    public static Process Start(params string[] args) =>
+        Process.Start(StartInfo(args)) ?? throw new InvalidOperationException("could not start dotnet");
+
+    /// <summary>How to start the program with <paramref name="args"/>, output redirected.</summary>
+    public static ProcessStartInfo StartInfo(params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -23,14 +29,14 @@ internal static class ClickstreamProgram
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        info.ArgumentList.Add(DllPath.Value);
+        info.ArgumentList.Add(Dll);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
         }
 
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        return Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
+        return info;
     }
 
     /// <summary>Runs the program to completion (at most <paramref name="timeout"/>) and returns its exit code and output.</summary>
@@ -61,8 +67,13 @@ internal static class ClickstreamProgram
 
     private static string Locate()
     {
-        // bin/<Configuration>/net10.0/ of this test project: the program is built with the same configuration.
+        // bin/<Configuration>/net10.0/[<rid>/] of the test project: the program is built with the same configuration.
         var baseDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        if (!baseDir.Name.StartsWith("net", StringComparison.Ordinal) && baseDir.Parent is { } frameworkDir)
+        {
+            baseDir = frameworkDir;
+        }
+
         var framework = baseDir.Name;
         var configuration = baseDir.Parent?.Name ?? throw new InvalidOperationException($"unexpected test folder {baseDir.FullName}");
         var root = baseDir;
@@ -79,7 +90,7 @@ internal static class ClickstreamProgram
         var dll = Path.Combine(root.FullName, "jobs", "Clickstream.Jobs", "bin", configuration, framework, "clickstream.dll");
         if (!File.Exists(dll))
         {
-            throw new FileNotFoundException($"{dll} does not exist: build the solution with -c {configuration} first", dll);
+            throw new FileNotFoundException($"{dll} does not exist: build the solution with -c {configuration} before running these tests", dll);
         }
 
         return dll;
