@@ -10,6 +10,7 @@ namespace Clickstream.Tests.Shared;
 /// </summary>
 internal static class ClickstreamProgram
 {
+    private static readonly Lazy<string> RootPath = new(FindRoot);
     private static readonly Lazy<string> DllPath = new(Locate);
 
     public static string Dll => DllPath.Value;
@@ -65,6 +66,22 @@ internal static class ClickstreamProgram
         }
     }
 
+    /// <summary>The checkout's root folder (the one holding Clickstream.sln), found above the test binaries.</summary>
+    public static string RepositoryRoot => RootPath.Value;
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Clickstream.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"no folder above {AppContext.BaseDirectory} holds Clickstream.sln");
+    }
+
     private static string Locate()
     {
         // bin/<Configuration>/net10.0/[<rid>/] of the test project: the program is built with the same configuration.
@@ -76,18 +93,7 @@ internal static class ClickstreamProgram
 
         var framework = baseDir.Name;
         var configuration = baseDir.Parent?.Name ?? throw new InvalidOperationException($"unexpected test folder {baseDir.FullName}");
-        var root = baseDir;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Clickstream.sln")))
-        {
-            root = root.Parent;
-        }
-
-        if (root is null)
-        {
-            throw new InvalidOperationException($"no folder above {AppContext.BaseDirectory} holds Clickstream.sln");
-        }
-
-        var dll = Path.Combine(root.FullName, "jobs", "Clickstream.Jobs", "bin", configuration, framework, "clickstream.dll");
+        var dll = Path.Combine(RepositoryRoot, "jobs", "Clickstream.Jobs", "bin", configuration, framework, "clickstream.dll");
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException($"{dll} does not exist: build the solution with -c {configuration} before running these tests", dll);

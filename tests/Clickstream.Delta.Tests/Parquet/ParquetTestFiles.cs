@@ -4,19 +4,16 @@ using DuckDB.NET.Data;
 namespace Clickstream.Delta.Tests.Parquet;
 
 /// <summary>
-/// Test data for the Parquet tests: the golden Delta tables in <c>shared/testdata/delta-golden</c> (found by walking
-/// up from the test binaries to the folder that holds <c>shared</c>, which CI clones beside the repository), scratch
-/// files, and a DuckDB connection for reading files the way another engine does.
+/// Test data for the Parquet tests: the golden Delta tables in <c>shared/testdata/delta-golden</c> (found by
+/// <see cref="Tests.Golden.GoldenTables"/>), scratch files, and a DuckDB connection for reading files the way another engine does.
 /// </summary>
 internal static class ParquetTestFiles
 {
-    private static readonly Lazy<string> GoldenRoot = new(FindGoldenRoot);
-
     /// <summary>The folder of a golden table.</summary>
     public static string Golden(string table)
     {
-        var path = Path.Combine(GoldenRoot.Value, table);
-        return Directory.Exists(path) ? path : throw new DirectoryNotFoundException($"golden table '{table}' is missing under {GoldenRoot.Value}");
+        var path = Path.Combine(Tests.Golden.GoldenTables.Root, table);
+        return Directory.Exists(path) ? path : throw new DirectoryNotFoundException($"golden table '{table}' is missing under {Tests.Golden.GoldenTables.Root}");
     }
 
     /// <summary>The one data file of a golden table whose name starts with <paramref name="prefix"/> (searching subfolders).</summary>
@@ -75,20 +72,4 @@ internal static class ParquetTestFiles
 
     /// <summary>A value as invariant text (for messages and comparisons).</summary>
     public static string Text(object? value) => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "null";
-
-    private static string FindGoldenRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "testdata", "delta-golden");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException(
-            $"no folder above {AppContext.BaseDirectory} contains shared/testdata/delta-golden; " +
-            "the Parquet tests expect the shared test data beside the repository checkout");
-    }
 }

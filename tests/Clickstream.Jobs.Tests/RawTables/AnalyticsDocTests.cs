@@ -62,13 +62,7 @@ public sealed partial class AnalyticsDocTests
     /// <summary>The SQL block that follows the <c>analysis:duckdb</c> marker in docs/analytics.md.</summary>
     private static string DocumentedQuery()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Clickstream.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var doc = File.ReadAllText(Path.Combine(dir?.FullName ?? throw new InvalidOperationException("no Clickstream.sln above the tests"), "docs", "analytics.md"));
+        var doc = File.ReadAllText(Path.Combine(ClickstreamProgram.RepositoryRoot, "docs", "analytics.md"));
         var match = QueryBlock().Match(doc);
         Assert.True(match.Success, "docs/analytics.md has no ```sql block after <!-- analysis:duckdb -->");
         return match.Groups[1].Value;
