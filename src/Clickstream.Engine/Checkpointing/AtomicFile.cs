@@ -13,12 +13,15 @@ internal static partial class AtomicFile
     private const int EEXIST = 17;
 
     /// <summary>Creates <paramref name="path"/> with <paramref name="content"/>; returns false if it already exists.</summary>
-    public static bool TryCreate(string path, string content)
+    public static bool TryCreate(string path, string content) => TryCreate(path, Encoding.UTF8.GetBytes(content));
+
+    /// <summary>Creates <paramref name="path"/> with <paramref name="content"/>; returns false if it already exists.</summary>
+    public static bool TryCreate(string path, ReadOnlySpan<byte> content)
     {
         var tmp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write))
         {
-            fs.Write(Encoding.UTF8.GetBytes(content));
+            fs.Write(content);
             fs.Flush(flushToDisk: true);
         }
 

@@ -13,32 +13,36 @@ namespace Clickstream.Engine.Checkpointing;
 /// </summary>
 internal sealed class CheckpointLog
 {
-    public CheckpointLog(string root)
+    private const string Offsets = "offsets";
+    private const string Commits = "commits";
+    private const string Progress = "progress.ndjson";
+
+    public CheckpointLog(ICheckpointStore store)
     {
-        Root = Path.GetFullPath(root);
-        Directory.CreateDirectory(OffsetsDir);
-        Directory.CreateDirectory(CommitsDir);
+        Store = store;
         QueryId = LoadOrCreateId();
     }
 
-    public string Root { get; }
+    public CheckpointLog(string root)
+        : this(new LocalCheckpointStore(root))
+    {
+    }
+
+    public ICheckpointStore Store { get; }
+
+    /// <summary>The checkpoint's location, for messages.</summary>
+    public string Root => Store.Describe(string.Empty);
 
     public string QueryId { get; }
 
-    public string OffsetsDir => Path.Combine(Root, "offsets");
+    public CheckpointFolder SourceDir(int index) => new(Store, "sources/" + index.ToString(CultureInfo.InvariantCulture));
 
-    public string CommitsDir => Path.Combine(Root, "commits");
+    public CheckpointFolder StateDir(int op, int partition) =>
+        new(Store, "state/" + op.ToString(CultureInfo.InvariantCulture) + "/" + partition.ToString(CultureInfo.InvariantCulture));
 
-    public string ProgressPath => Path.Combine(Root, "progress.ndjson");
+    public long? LatestOffsetsId() => LatestId(Offsets);
 
-    public string SourceDir(int index) => Path.Combine(Root, "sources", index.ToString(CultureInfo.InvariantCulture));
-
-    public string StateDir(int op, int partition) =>
-        Path.Combine(Root, "state", op.ToString(CultureInfo.InvariantCulture), partition.ToString(CultureInfo.InvariantCulture));
-
-    public long? LatestOffsetsId() => LatestId(OffsetsDir);
-
-    public long? LatestCommitId() => LatestId(CommitsDir);
+    public long? LatestCommitId() => LatestId(Commits);
 
     public void WriteOffsets(long batchId, OffsetSeq seq)
     {
@@ -60,7 +64,7 @@ internal sealed class CheckpointLog
             sb.Append(offset ?? "-").Append('\n');
         }
 
-        if (!AtomicFile.TryCreate(PathOf(OffsetsDir, batchId), sb.ToString()))
+        if (!Store.TryCreate(KeyOf(Offsets, batchId), Encoding.UTF8.GetBytes(sb.ToString())))
         {
             throw new InvalidOperationException(
                 $"offsets/{batchId} already exists in {Root}: another query is writing to this checkpoint (concurrent writers are not allowed)");
@@ -69,14 +73,23 @@ internal sealed class CheckpointLog
 
     public OffsetSeq ReadOffsets(long batchId)
     {
-        var path = PathOf(OffsetsDir, batchId);
-        var lines = File.ReadAllText(path).Split('\n');
+        var key = KeyOf(Offsets, batchId);
+        var lines = ReadText(key).Split('\n');
         if (lines.Length < 2 || lines[0] != "v1")
         {
-            throw new InvalidDataException($"{path}: unsupported offset log format (expected first line 'v1')");
+            throw new InvalidDataException($"{Store.Describe(key)}: unsupported offset log format (expected first line 'v1')");
         }
 
-        var meta = JsonNode.Parse(lines[1])!.AsObject();
+        JsonObject meta;
+        try
+        {
+            meta = JsonNode.Parse(lines[1])!.AsObject();
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException)
+        {
+            throw new InvalidDataException($"{Store.Describe(key)}: the offset log entry is not valid JSON ({e.Message})", e);
+        }
+
         var conf = new Dictionary<string, string>(StringComparer.Ordinal);
         if (meta["conf"] is JsonObject c)
         {
@@ -109,51 +122,58 @@ internal sealed class CheckpointLog
         var content = "v1\n" + JsonSerializer.Serialize(new Dictionary<string, long> { ["nextBatchWatermarkMs"] = nextBatchWatermarkMs }) + "\n";
 
         // A commit left by a run that died right after writing it is harmless to keep: same batch, same content.
-        AtomicFile.TryCreate(PathOf(CommitsDir, batchId), content);
+        Store.TryCreate(KeyOf(Commits, batchId), Encoding.UTF8.GetBytes(content));
     }
 
     public long ReadCommitWatermark(long batchId)
     {
-        var path = PathOf(CommitsDir, batchId);
-        var lines = File.ReadAllText(path).Split('\n');
+        var key = KeyOf(Commits, batchId);
+        var lines = ReadText(key).Split('\n');
         if (lines.Length < 2 || lines[0] != "v1")
         {
-            throw new InvalidDataException($"{path}: unsupported commit log format");
+            throw new InvalidDataException($"{Store.Describe(key)}: unsupported commit log format");
         }
 
-        return JsonNode.Parse(lines[1])!["nextBatchWatermarkMs"]!.GetValue<long>();
+        try
+        {
+            return JsonNode.Parse(lines[1])!["nextBatchWatermarkMs"]!.GetValue<long>();
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException)
+        {
+            throw new InvalidDataException($"{Store.Describe(key)}: the commit log entry is not valid ({e.Message})", e);
+        }
     }
 
     /// <summary>Deletes log entries older than <paramref name="keepFrom"/> (Spark's minBatchesToRetain).</summary>
     public void Purge(long keepFrom)
     {
-        foreach (var dir in new[] { OffsetsDir, CommitsDir })
+        foreach (var folder in new[] { Offsets, Commits })
         {
-            foreach (var file in Directory.EnumerateFiles(dir))
+            foreach (var name in Store.List(folder))
             {
-                if (long.TryParse(Path.GetFileName(file), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id < keepFrom)
+                if (long.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id < keepFrom)
                 {
-                    File.Delete(file);
+                    Store.Delete(folder + "/" + name);
                 }
             }
         }
     }
 
-    public void AppendProgress(string json)
-    {
-        using var w = new StreamWriter(ProgressPath, append: true);
-        w.Write(json);
-        w.Write('\n');
-    }
+    public void AppendProgress(string json) => Store.AppendLine(Progress, json);
 
-    private static string PathOf(string dir, long id) => Path.Combine(dir, id.ToString(CultureInfo.InvariantCulture));
+    private static string KeyOf(string folder, long id) => folder + "/" + id.ToString(CultureInfo.InvariantCulture);
 
-    private static long? LatestId(string dir)
+    private string ReadText(string key) =>
+        Store.Read(key) is { } bytes
+            ? Encoding.UTF8.GetString(bytes)
+            : throw new InvalidDataException($"{Store.Describe(key)} is missing");
+
+    private long? LatestId(string folder)
     {
         long? best = null;
-        foreach (var file in Directory.EnumerateFiles(dir))
+        foreach (var name in Store.List(folder))
         {
-            if (long.TryParse(Path.GetFileName(file), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && (best is null || id > best))
+            if (long.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && (best is null || id > best))
             {
                 best = id;
             }
@@ -164,14 +184,21 @@ internal sealed class CheckpointLog
 
     private string LoadOrCreateId()
     {
-        var path = Path.Combine(Root, "metadata");
-        if (!File.Exists(path))
+        const string key = "metadata";
+        if (Store.Read(key) is null)
         {
             var id = Guid.NewGuid().ToString();
-            AtomicFile.TryCreate(path, JsonSerializer.Serialize(new Dictionary<string, string> { ["id"] = id }) + "\n");
+            Store.TryCreate(key, Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new Dictionary<string, string> { ["id"] = id }) + "\n"));
         }
 
-        var node = JsonNode.Parse(File.ReadAllText(path));
-        return node?["id"]?.GetValue<string>() ?? throw new InvalidDataException($"{path} has no query id");
+        try
+        {
+            var node = JsonNode.Parse(ReadText(key));
+            return node?["id"]?.GetValue<string>() ?? throw new InvalidDataException($"{Store.Describe(key)} has no query id");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{Store.Describe(key)} is not valid JSON ({e.Message})", e);
+        }
     }
 }

@@ -1,10 +1,15 @@
+using Clickstream.Engine.Checkpointing;
+
 namespace Clickstream.Engine.Execution;
 
 /// <summary>Settings of a query run. Those marked "fixed by the checkpoint" are recorded in <c>offsets/N</c> and win over these values on restart.</summary>
 public sealed record QueryOptions
 {
-    /// <summary>The checkpoint folder (created if missing).</summary>
-    public required string CheckpointPath { get; init; }
+    /// <summary>The checkpoint folder (created if missing), when <see cref="CheckpointStore"/> is not given.</summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Where the checkpoint lives when it is not a local folder (e.g. an S3 prefix); wins over <see cref="CheckpointPath"/>.</summary>
+    public ICheckpointStore? CheckpointStore { get; init; }
 
     /// <summary>State partitions per stateful operator (fixed by the checkpoint). Processed in parallel on all cores.</summary>
     public int ShufflePartitions { get; init; } = 8;

@@ -33,7 +33,6 @@ internal sealed class QueryRuntime : IDisposable
             if (node is ISourceNode source)
             {
                 var dir = checkpoint.SourceDir(sources.Count);
-                Directory.CreateDirectory(dir);
                 var runtime = source.CreateSourceRuntime(new SourceContext(dir, time));
                 sources.Add((source, runtime));
                 _runtimes[node] = (NodeRuntime)runtime;

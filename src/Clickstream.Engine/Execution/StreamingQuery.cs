@@ -32,7 +32,8 @@ public sealed class StreamingQuery : IDisposable
     {
         _definition = definition;
         _options = options;
-        _log = new CheckpointLog(options.CheckpointPath);
+        _log = new CheckpointLog(options.CheckpointStore
+            ?? (options.CheckpointPath is { } path ? new LocalCheckpointStore(path) : throw new ArgumentException("a query needs a checkpoint: set CheckpointPath or CheckpointStore", nameof(options))));
         var latest = _log.LatestOffsetsId();
         var latestOffsets = latest is { } l ? _log.ReadOffsets(l) : null;
         _conf = latestOffsets is null

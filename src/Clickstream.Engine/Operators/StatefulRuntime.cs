@@ -44,7 +44,6 @@ internal abstract class StatefulRuntime<TOut> : NodeRuntime<TOut>, IStatefulRunt
         Parallel.For(0, Partitions, p =>
         {
             var dir = log.StateDir(OperatorId, p);
-            Directory.CreateDirectory(dir);
             StateOf(p).Commit(dir, version, snapshot);
             if (snapshot)
             {

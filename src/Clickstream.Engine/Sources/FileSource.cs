@@ -52,6 +52,6 @@ public sealed class FileSource<T> : IStreamSource<T>
     public IStreamSourceReader<T> CreateReader(SourceContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new FileSourceReader<T>(this, new FileSourceLog(context.MetadataPath));
+        return new FileSourceReader<T>(this, new FileSourceLog(context.Metadata));
     }
 }

@@ -19,25 +19,24 @@ internal sealed class FileSourceLog
     // Paths are written readably (no \uXXXX for non-ASCII); the log is never embedded in HTML.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public FileSourceLog(string folder)
+    public FileSourceLog(CheckpointFolder folder)
     {
-        Folder = Path.GetFullPath(folder);
-        Directory.CreateDirectory(Folder);
+        Folder = folder;
     }
 
-    public string Folder { get; }
+    public CheckpointFolder Folder { get; }
 
-    public string PathOf(long id) => Path.Combine(Folder, id.ToString(CultureInfo.InvariantCulture));
+    public string PathOf(long id) => Folder.Describe(Name(id));
 
-    public bool Exists(long id) => File.Exists(PathOf(id));
+    public bool Exists(long id) => Folder.Read(Name(id)) is not null;
 
     /// <summary>The ids of all entries, ascending. Other names (e.g. temporary files of a write) are ignored.</summary>
     public List<long> Ids()
     {
         var ids = new List<long>();
-        foreach (var file in Directory.EnumerateFiles(Folder))
+        foreach (var name in Folder.List())
         {
-            if (long.TryParse(Path.GetFileName(file), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            if (long.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
             {
                 ids.Add(id);
             }
@@ -66,22 +65,16 @@ internal sealed class FileSourceLog
             text.Append(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length)).Append('\n');
         }
 
-        return AtomicFile.TryCreate(PathOf(id), text.ToString());
+        return Folder.TryCreate(Name(id), Encoding.UTF8.GetBytes(text.ToString()));
     }
 
     /// <summary>Reads entry <paramref name="id"/>, in the order it was written.</summary>
     public List<FileEntry> Read(long id)
     {
         var path = PathOf(id);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (FileNotFoundException e)
-        {
-            throw new InvalidDataException($"file source log entry {path} is missing: the files of log offset {id} are unknown", e);
-        }
+        var bytes = Folder.Read(Name(id))
+            ?? throw new InvalidDataException($"file source log entry {path} is missing: the files of log offset {id} are unknown");
+        var text = Encoding.UTF8.GetString(bytes);
 
         var lines = text.Split('\n');
         if (lines[0] != Version)
@@ -100,6 +93,8 @@ internal sealed class FileSourceLog
 
         return files;
     }
+
+    private static string Name(long id) => id.ToString(CultureInfo.InvariantCulture);
 
     private static FileEntry ParseLine(string logPath, string line)
     {

@@ -1,3 +1,5 @@
+using Clickstream.Engine.Checkpointing;
+
 namespace Clickstream.Engine.Sources;
 
 /// <summary>
@@ -51,6 +53,6 @@ public interface ISourceSplit<T>
 }
 
 /// <summary>What a source reader gets from the query: where to keep its own metadata.</summary>
-/// <param name="MetadataPath">The source's folder under the checkpoint (<c>sources/&lt;i&gt;</c>); created by the query.</param>
+/// <param name="Metadata">The source's folder under the checkpoint (<c>sources/&lt;i&gt;</c>).</param>
 /// <param name="Time">The query's clock.</param>
-public sealed record SourceContext(string MetadataPath, TimeProvider Time);
+public sealed record SourceContext(CheckpointFolder Metadata, TimeProvider Time);

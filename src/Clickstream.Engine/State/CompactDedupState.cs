@@ -1,3 +1,4 @@
+using Clickstream.Engine.Checkpointing;
 using System.Runtime.InteropServices;
 
 namespace Clickstream.Engine.State;
@@ -120,7 +121,7 @@ public sealed class CompactDedupState : IDedupState<UInt128>
     }
 
     /// <inheritdoc />
-    public void Load(string dir, long version)
+    public void Load(CheckpointFolder dir, long version)
     {
         _slots = new Slot[MinCapacity];
         _live = 0;
@@ -132,28 +133,39 @@ public sealed class CompactDedupState : IDedupState<UInt128>
 
         // Files list keys in table order; inserting them into a small table that grows would pile them into one
         // ever-longer probe run. Size the table for every record first (an upper bound of the live keys).
-        long records = snapshot > 0 ? StateFile.RecordCount(StateFile.PathFor(dir, snapshot, true)) : 0;
+        // Each file is fetched once (a checkpoint may be remote) and kept until it is applied.
+        var files = new List<(byte[] Bytes, string Location, byte Kind)>(deltas.Count + 1);
+        if (snapshot > 0)
+        {
+            var name = StateFile.NameFor(snapshot, true);
+            files.Add((StateFile.Load(dir, name), dir.Describe(name), StateFile.KindSnapshot));
+        }
+
         foreach (var v in deltas)
         {
-            records += StateFile.RecordCount(StateFile.PathFor(dir, v, false));
+            var name = StateFile.NameFor(v, false);
+            files.Add((StateFile.Load(dir, name), dir.Describe(name), StateFile.KindDelta));
+        }
+
+        long records = 0;
+        foreach (var (bytes, location, _) in files)
+        {
+            records += StateFile.RecordCount(bytes, location);
         }
 
         _slots = new Slot[(int)Math.Clamp(records * 5 / 3, MinCapacity, Array.MaxLength / 16)];
-        if (snapshot > 0)
+        for (var i = 0; i < files.Count; i++)
         {
-            StateFile.Read(StateFile.PathFor(dir, snapshot, true), StateFile.KindSnapshot, Apply);
-        }
-
-        foreach (var v in deltas)
-        {
-            StateFile.Read(StateFile.PathFor(dir, v, false), StateFile.KindDelta, Apply);
+            var (bytes, location, kind) = files[i];
+            files[i] = default;
+            StateFile.Read(bytes, location, kind, Apply);
         }
     }
 
     /// <inheritdoc />
-    public void Commit(string dir, long version, bool snapshot)
+    public void Commit(CheckpointFolder dir, long version, bool snapshot)
     {
-        StateFile.Write(StateFile.PathFor(dir, version, snapshot), snapshot ? StateFile.KindSnapshot : StateFile.KindDelta, w =>
+        StateFile.Write(dir, StateFile.NameFor(version, snapshot), snapshot ? StateFile.KindSnapshot : StateFile.KindDelta, w =>
         {
             // The base first: the records after it are absolute, but loading re-expresses them relative to it.
             w.Write(StateFile.TagMeta);

@@ -1,3 +1,5 @@
+using Clickstream.Engine.Checkpointing;
+
 namespace Clickstream.Engine.State;
 
 /// <summary>The general-purpose deduplication state: a hash map from key to expiry, for any key type.</summary>
@@ -45,7 +47,7 @@ internal sealed class DictionaryDedupState<TKey>(IKeyCodec<TKey> codec) : IDedup
         return expired.Count;
     }
 
-    public void Load(string dir, long version) => _state.Load(dir, version);
+    public void Load(CheckpointFolder dir, long version) => _state.Load(dir, version);
 
-    public void Commit(string dir, long version, bool snapshot) => _state.Commit(dir, version, snapshot);
+    public void Commit(CheckpointFolder dir, long version, bool snapshot) => _state.Commit(dir, version, snapshot);
 }

@@ -1,3 +1,5 @@
+using Clickstream.Engine.Checkpointing;
+
 namespace Clickstream.Engine.State;
 
 /// <summary>The state of one operator partition, checkpointed as versioned delta and snapshot files (see docs/formats/state-store.md).</summary>
@@ -10,8 +12,8 @@ public interface IPartitionState
     long MemoryBytes { get; }
 
     /// <summary>Replaces the in-memory contents with version <paramref name="version"/> read from <paramref name="dir"/>.</summary>
-    void Load(string dir, long version);
+    void Load(CheckpointFolder dir, long version);
 
     /// <summary>Persists the changes since the last load/commit as version <paramref name="version"/>.</summary>
-    void Commit(string dir, long version, bool snapshot);
+    void Commit(CheckpointFolder dir, long version, bool snapshot);
 }

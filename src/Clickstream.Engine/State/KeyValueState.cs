@@ -1,3 +1,4 @@
+using Clickstream.Engine.Checkpointing;
 namespace Clickstream.Engine.State;
 
 /// <summary>
@@ -48,27 +49,27 @@ internal sealed class KeyValueState<TKey, TValue> : IPartitionState
         return true;
     }
 
-    public void Load(string dir, long version)
+    public void Load(CheckpointFolder dir, long version)
     {
         _map = new Dictionary<TKey, TValue>(_keyCodec);
         _changes.Clear();
         var (snapshot, deltas) = StateVersions.Plan(dir, version);
         if (snapshot > 0)
         {
-            StateFile.Read(StateFile.PathFor(dir, snapshot, true), StateFile.KindSnapshot, Apply);
+            StateFile.Read(StateFile.Load(dir, StateFile.NameFor(snapshot, true)), dir.Describe(StateFile.NameFor(snapshot, true)), StateFile.KindSnapshot, Apply);
         }
 
         foreach (var v in deltas)
         {
-            StateFile.Read(StateFile.PathFor(dir, v, false), StateFile.KindDelta, Apply);
+            StateFile.Read(StateFile.Load(dir, StateFile.NameFor(v, false)), dir.Describe(StateFile.NameFor(v, false)), StateFile.KindDelta, Apply);
         }
     }
 
-    public void Commit(string dir, long version, bool snapshot)
+    public void Commit(CheckpointFolder dir, long version, bool snapshot)
     {
         if (snapshot)
         {
-            StateFile.Write(StateFile.PathFor(dir, version, true), StateFile.KindSnapshot, w =>
+            StateFile.Write(dir, StateFile.NameFor(version, true), StateFile.KindSnapshot, w =>
             {
                 foreach (var (k, v) in _map)
                 {
@@ -82,7 +83,7 @@ internal sealed class KeyValueState<TKey, TValue> : IPartitionState
         }
         else
         {
-            StateFile.Write(StateFile.PathFor(dir, version, false), StateFile.KindDelta, w =>
+            StateFile.Write(dir, StateFile.NameFor(version, false), StateFile.KindDelta, w =>
             {
                 // Replaying the log in order is equivalent to the final values; a put records the value as of now.
                 long n = 0;

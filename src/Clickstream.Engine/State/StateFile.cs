@@ -1,12 +1,13 @@
 using System.IO.Hashing;
+using Clickstream.Engine.Checkpointing;
 
 namespace Clickstream.Engine.State;
 
 /// <summary>
 /// Reads and writes one state-store file (a delta or a snapshot) in the format of
 /// <c>docs/formats/state-store.md</c>: magic <c>CSSF</c>, a format version byte, a kind byte, tagged records,
-/// an end tag, the record count and a CRC-32 of everything before it. Files are written to a temporary name,
-/// flushed to disk and renamed, so a crash never leaves a half-written version behind.
+/// an end tag, the record count and a CRC-32 of everything before it. Files are replaced atomically by the checkpoint
+/// store, so a crash never leaves a half-written version behind.
 /// </summary>
 internal static class StateFile
 {
@@ -22,14 +23,21 @@ internal static class StateFile
 
     private static ReadOnlySpan<byte> Magic => "CSSF"u8;
 
-    public static string PathFor(string dir, long version, bool snapshot) =>
-        Path.Combine(dir, version.ToString(System.Globalization.CultureInfo.InvariantCulture) + (snapshot ? ".snapshot" : ".delta"));
+    /// <summary>The file name of a version.</summary>
+    public static string NameFor(long version, bool snapshot) =>
+        version.ToString(System.Globalization.CultureInfo.InvariantCulture) + (snapshot ? ".snapshot" : ".delta");
 
-    /// <summary>Writes a file; <paramref name="body"/> writes the records (with their tags) and returns how many it wrote.</summary>
-    public static void Write(string path, byte kind, Func<BinaryWriter, long> body)
+    /// <summary>Writes a file in a local folder (tests and tools).</summary>
+    public static void Write(string path, byte kind, Func<BinaryWriter, long> body) =>
+        Write(CheckpointFolder.FromLocalPath(Path.GetDirectoryName(Path.GetFullPath(path))!), Path.GetFileName(path), kind, body);
+
+    /// <summary>
+    /// Writes a file into <paramref name="dir"/>; <paramref name="body"/> writes the records (with their tags) and
+    /// returns how many it wrote. The store replaces the object atomically.
+    /// </summary>
+    public static void Write(CheckpointFolder dir, string name, byte kind, Func<BinaryWriter, long> body)
     {
-        var tmp = path + ".tmp";
-        using (var file = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        dir.Write(name, file =>
         {
             var crc = new Crc32();
             using var hashing = new HashingStream(file, crc);
@@ -51,31 +59,31 @@ internal static class StateFile
             Span<byte> sum = stackalloc byte[4];
             crc.GetCurrentHash(sum);
             file.Write(sum);
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(tmp, path, overwrite: true);
+        });
     }
+
+    /// <summary>Reads a file's bytes from <paramref name="dir"/>; a missing file is an error naming it.</summary>
+    public static byte[] Load(CheckpointFolder dir, string name) =>
+        dir.Read(name) ?? throw new InvalidDataException($"state file {dir.Describe(name)} is missing");
 
     /// <summary>The record count from a file's trailer (without reading the records), for sizing before a load.</summary>
-    public static long RecordCount(string path)
+    public static long RecordCount(byte[] bytes, string location)
     {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
-        if (file.Length < 4 + 2 + 1 + 8 + 4)
+        if (bytes.Length < 4 + 2 + 1 + 8 + 4)
         {
-            throw new InvalidDataException($"state file {path} is truncated");
+            throw new InvalidDataException($"state file {location} is truncated");
         }
 
-        Span<byte> trailer = stackalloc byte[8];
-        file.Seek(-12, SeekOrigin.End);
-        file.ReadExactly(trailer);
-        return BitConverter.ToInt64(trailer);
+        return BitConverter.ToInt64(bytes, bytes.Length - 12);
     }
 
-    /// <summary>Reads a file, calling <paramref name="onRecord"/> for each record with its tag; verifies the trailer.</summary>
-    public static void Read(string path, byte expectedKind, Action<byte, BinaryReader> onRecord)
+    /// <summary>Reads a local file (tests and tools).</summary>
+    public static void Read(string path, byte expectedKind, Action<byte, BinaryReader> onRecord) =>
+        Read(File.ReadAllBytes(path), path, expectedKind, onRecord);
+
+    /// <summary>Reads a file's records, calling <paramref name="onRecord"/> for each with its tag; verifies the trailer.</summary>
+    public static void Read(byte[] bytes, string path, byte expectedKind, Action<byte, BinaryReader> onRecord)
     {
-        var bytes = File.ReadAllBytes(path);
         if (bytes.Length < 4 + 2 + 1 + 8 + 4 || !bytes.AsSpan(0, 4).SequenceEqual(Magic))
         {
             throw new InvalidDataException($"state file {path} is not a state file (bad magic or truncated)");

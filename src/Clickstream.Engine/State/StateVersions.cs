@@ -1,4 +1,5 @@
 using System.Globalization;
+using Clickstream.Engine.Checkpointing;
 
 namespace Clickstream.Engine.State;
 
@@ -9,15 +10,13 @@ namespace Clickstream.Engine.State;
 internal static class StateVersions
 {
     /// <summary>Returns (snapshot version or 0 for "start empty", the deltas to apply in order).</summary>
-    public static (long Snapshot, List<long> Deltas) Plan(string dir, long version)
+    public static (long Snapshot, List<long> Deltas) Plan(CheckpointFolder dir, long version)
     {
         var snapshots = new List<long>();
         var deltas = new HashSet<long>();
-        if (Directory.Exists(dir))
         {
-            foreach (var file in Directory.EnumerateFiles(dir))
+            foreach (var name in dir.List())
             {
-                var name = Path.GetFileName(file);
                 if (name.EndsWith(".snapshot", StringComparison.Ordinal) && TryVersion(name, ".snapshot", out var s) && s <= version)
                 {
                     snapshots.Add(s);
@@ -35,7 +34,7 @@ internal static class StateVersions
         {
             if (!deltas.Contains(v))
             {
-                throw new InvalidDataException($"state folder {dir} is missing version {v} (needed to rebuild version {version})");
+                throw new InvalidDataException($"state folder {dir.Location} is missing version {v} (needed to rebuild version {version})");
             }
 
             chain.Add(v);
@@ -45,13 +44,14 @@ internal static class StateVersions
     }
 
     /// <summary>Deletes files older than the newest snapshot that is at least <paramref name="retain"/> versions old.</summary>
-    public static void Purge(string dir, long currentVersion, long retain)
+    public static void Purge(CheckpointFolder dir, long currentVersion, long retain)
     {
         var limit = currentVersion - retain;
         long keepFrom = 0;
-        foreach (var file in Directory.EnumerateFiles(dir, "*.snapshot"))
+        var names = dir.List();
+        foreach (var name in names)
         {
-            if (TryVersion(Path.GetFileName(file), ".snapshot", out var s) && s <= limit && s > keepFrom)
+            if (name.EndsWith(".snapshot", StringComparison.Ordinal) && TryVersion(name, ".snapshot", out var s) && s <= limit && s > keepFrom)
             {
                 keepFrom = s;
             }
@@ -62,13 +62,12 @@ internal static class StateVersions
             return;
         }
 
-        foreach (var file in Directory.EnumerateFiles(dir))
+        foreach (var name in names)
         {
-            var name = Path.GetFileName(file);
             var ext = Path.GetExtension(name);
             if ((ext is ".delta" or ".snapshot") && TryVersion(name, ext, out var v) && v < keepFrom)
             {
-                File.Delete(file);
+                dir.Delete(name);
             }
         }
     }

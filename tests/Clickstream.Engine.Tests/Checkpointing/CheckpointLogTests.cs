@@ -59,7 +59,7 @@ public sealed class CheckpointLogTests : IDisposable
         Assert.Contains("offsets/3 already exists", e.Message, StringComparison.Ordinal);
         Assert.Contains("another query", e.Message, StringComparison.Ordinal);
         Assert.Equal(1, log.ReadOffsets(3).BatchTimestampMs);
-        Assert.Equal(["3"], Directory.EnumerateFileSystemEntries(log.OffsetsDir).Select(Path.GetFileName));
+        Assert.Equal(["3"], Directory.EnumerateFileSystemEntries(Directory.CreateDirectory(Path.Combine(_dir.Path, "offsets")).FullName).Select(Path.GetFileName));
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class CheckpointLogTests : IDisposable
         Assert.Equal(0, log.ReadCommitWatermark(0));
         Assert.Equal(95_000, log.ReadCommitWatermark(1));
         Assert.Equal(1, log.LatestCommitId());
-        Assert.Equal("v1\n{\"nextBatchWatermarkMs\":95000}\n", File.ReadAllText(Path.Combine(log.CommitsDir, "1")));
+        Assert.Equal("v1\n{\"nextBatchWatermarkMs\":95000}\n", File.ReadAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(_dir.Path, "commits")).FullName, "1")));
     }
 
     [Fact]
@@ -85,14 +85,14 @@ public sealed class CheckpointLogTests : IDisposable
         log.WriteCommit(4, 10);
 
         Assert.Equal(10, log.ReadCommitWatermark(4));
-        Assert.Single(Directory.EnumerateFileSystemEntries(log.CommitsDir));
+        Assert.Single(Directory.EnumerateFileSystemEntries(Directory.CreateDirectory(Path.Combine(_dir.Path, "commits")).FullName));
     }
 
     [Fact]
     public void ReadOffsets_UnknownLogVersion_ThrowsInvalidData()
     {
         var log = new CheckpointLog(_dir.Path);
-        File.WriteAllText(Path.Combine(log.OffsetsDir, "0"), "v2\n{}\n");
+        File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(_dir.Path, "offsets")).FullName, "0"), "v2\n{}\n");
 
         var e = Assert.Throws<InvalidDataException>(() => log.ReadOffsets(0));
         Assert.Contains("v1", e.Message, StringComparison.Ordinal);
@@ -115,8 +115,8 @@ public sealed class CheckpointLogTests : IDisposable
         var log = new CheckpointLog(_dir.Path);
         log.WriteOffsets(2, new OffsetSeq(0, 1, Conf, ["1"]));
         log.WriteCommit(2, 0);
-        File.WriteAllText(Path.Combine(log.OffsetsDir, ".3.123.tmp"), "partial");
-        File.WriteAllText(Path.Combine(log.CommitsDir, "notes"), "x");
+        File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(_dir.Path, "offsets")).FullName, ".3.123.tmp"), "partial");
+        File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(_dir.Path, "commits")).FullName, "notes"), "x");
 
         Assert.Equal(2, log.LatestOffsetsId());
         Assert.Equal(2, log.LatestCommitId());
@@ -134,7 +134,7 @@ public sealed class CheckpointLogTests : IDisposable
 
         log.Purge(4);
 
-        Assert.Equal(["4", "5"], Directory.EnumerateFiles(log.OffsetsDir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        Assert.Equal(["4", "5"], Directory.EnumerateFiles(log.CommitsDir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["4", "5"], Directory.EnumerateFiles(Directory.CreateDirectory(Path.Combine(_dir.Path, "offsets")).FullName).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["4", "5"], Directory.EnumerateFiles(Directory.CreateDirectory(Path.Combine(_dir.Path, "commits")).FullName).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 }
