@@ -1,5 +1,5 @@
-using Clickstream.Engine.Checkpointing;
 using System.Runtime.InteropServices;
+using Clickstream.Engine.Checkpointing;
 
 namespace Clickstream.Engine.State;
 
