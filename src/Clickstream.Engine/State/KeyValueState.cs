@@ -1,4 +1,5 @@
 using Clickstream.Engine.Checkpointing;
+
 namespace Clickstream.Engine.State;
 
 /// <summary>
