@@ -45,6 +45,9 @@ public static class AwsErrors
                 }
 
                 return AwsErrorKind.Fatal;
+            case DynamoDb.UnprocessedItemsException:
+                // DynamoDB accepted part of a BatchWriteItem and throttled the rest: send the rest again.
+                return AwsErrorKind.Retryable;
             case AmazonClientException client when client.InnerException is { } inner:
                 return Classify(inner);
             case TimeoutException or HttpRequestException or SocketException or IOException:
