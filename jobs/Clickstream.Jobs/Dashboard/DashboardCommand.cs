@@ -14,13 +14,14 @@ internal sealed class DashboardCommand : ICommand
     public IReadOnlySet<string> Flags { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     public string Usage => """
-        usage: clickstream dashboard --store FILE [--port Q] [--host ADDRESS] [--checkpoint DIR]
+        usage: clickstream dashboard --store FILE|dynamodb://TABLE [--port Q] [--host ADDRESS] [--checkpoint DIR]
 
         Serves the dashboard page at http://HOST:PORT/ and its JSON API under /api (docs/dashboard.md). The page
         updates by itself within a second of every batch `clickstream stream` commits to the store. Ranges end at
         the newest event window in the store. Runs until Ctrl-C.
 
-          --store FILE       the SQLite aggregate store written by `clickstream stream` (may not exist yet)
+          --store LOC        the aggregate store written by `clickstream stream`: a SQLite file (may not exist
+                             yet) or dynamodb://TABLE (must exist; standard AWS settings)
           --port Q           TCP port (default 8080; 0 picks a free one)
           --host ADDRESS     address to bind (default 127.0.0.1; 0.0.0.0 exposes the dashboard to the network)
           --checkpoint DIR   the job's checkpoint, for the watermark lag and processing rate (optional)
@@ -28,7 +29,7 @@ internal sealed class DashboardCommand : ICommand
 
     public async Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellationToken)
     {
-        var store = Path.GetFullPath(args.RequiredString("store"));
+        var store = Store.StoreLocation.Parse(args.RequiredString("store")).Text;
         var port = (int)args.Long("port", 8080, 0, 65535);
         var hostText = args.String("host") ?? "127.0.0.1";
         var checkpoint = args.String("checkpoint") is { } c ? Path.GetFullPath(c) : null;
@@ -38,7 +39,7 @@ internal sealed class DashboardCommand : ICommand
             throw new UsageException($"--host must be an IP address, got '{hostText}'");
         }
 
-        var data = new StoreDashboardData(store, checkpoint, TimeProvider.System);
+        var data = StoreDashboardData.Open(store, checkpoint, TimeProvider.System);
         await using var server = await DashboardServer.StartAsync(data, new DashboardOptions { Address = host, Port = port }, cancellationToken);
         await output.WriteLineAsync($"dashboard: {server.Url}   (store {store}; Ctrl-C stops)");
         await output.FlushAsync(cancellationToken);

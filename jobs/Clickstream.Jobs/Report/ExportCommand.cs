@@ -17,20 +17,22 @@ internal sealed class ExportCommand : ICommand
     public IReadOnlySet<string> Flags { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     public string Usage => """
-        usage: clickstream export --store FILE
+        usage: clickstream export --store FILE|dynamodb://TABLE
 
         Prints one JSON object per aggregate row, ordered by metric, window and key:
           {"metric": "page_views", "window_start": "2026-11-01T12:00:00Z", "window_end": "2026-11-01T12:01:00Z", "key": "books", "value": 42}
         window_end is exclusive; key is null for metrics without a dimension (active_users, late, duplicates, invalid).
 
-          --store FILE   the SQLite aggregate store written by `clickstream stream`
+          --store LOC    the aggregate store written by `clickstream stream`: a SQLite file or dynamodb://TABLE
+                         (DynamoDB uses the standard AWS settings: AWS_REGION, AWS_PROFILE or the default
+                         credential chain, AWS_ENDPOINT_URL_DYNAMODB for an emulator)
         """;
 
     public Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellationToken)
     {
-        var path = args.RequiredString("store");
+        var location = args.RequiredString("store");
         args.EnsureAllUsed();
-        using var store = OpenStore(path);
+        using var store = OpenStore(location, cancellationToken);
         var buffer = new ArrayBufferWriter<byte>(256);
         using var writer = new Utf8JsonWriter(buffer);
         foreach (var (metric, start, end, key, value) in StoreQueries.All(store))
@@ -59,11 +61,12 @@ internal sealed class ExportCommand : ICommand
         return Task.FromResult(0);
     }
 
-    internal static AggregateStore OpenStore(string path)
+    /// <summary>Opens an existing store for reading; a missing SQLite file is a usage error, a DynamoDB table is probed.</summary>
+    internal static IAggregateStore OpenStore(string location, CancellationToken cancellationToken = default)
     {
         try
         {
-            return new AggregateStore(path, readOnly: true);
+            return AggregateStores.Open(location, readOnly: true, cancellationToken: cancellationToken);
         }
         catch (FileNotFoundException e)
         {

@@ -18,13 +18,13 @@ internal sealed class MetricsCommand : ICommand
     public IReadOnlySet<string> Flags { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     public string Usage => """
-        usage: clickstream metrics --store FILE [--from ISO] [--to ISO] [--format table|json]
+        usage: clickstream metrics --store FILE|dynamodb://TABLE [--from ISO] [--to ISO] [--format table|json]
 
         Active users (distinct over the whole range), page views by category, the conversion funnel with
         step-to-step conversion, the top 10 products, and the event, duplicate, invalid and late counts, over the
         one-minute windows that lie entirely inside [from, to).
 
-          --store FILE       the SQLite aggregate store written by `clickstream stream`
+          --store LOC        the aggregate store written by `clickstream stream`: a SQLite file or dynamodb://TABLE
           --from ISO         range start (default: --to minus 5 minutes)
           --to ISO           range end, exclusive (default: the end of the newest event window)
           --format F         table (default) or json
@@ -32,7 +32,7 @@ internal sealed class MetricsCommand : ICommand
 
     public Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellationToken)
     {
-        var path = args.RequiredString("store");
+        var location = args.RequiredString("store");
         var from = args.Instant("from");
         var to = args.Instant("to");
         var format = args.String("format") ?? "table";
@@ -42,7 +42,7 @@ internal sealed class MetricsCommand : ICommand
             throw new UsageException($"--format must be table or json, got '{format}'");
         }
 
-        using var store = ExportCommand.OpenStore(path);
+        using var store = ExportCommand.OpenStore(location, cancellationToken);
         var toMicros = to is { } t ? ToMicros(t) : StoreQueries.NewestWindowEnd(store) ?? 0;
         var fromMicros = from is { } f ? ToMicros(f) : toMicros - FiveMinutesMicros;
         if (fromMicros >= toMicros)

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Clickstream.Engine.Sketches;
 using Clickstream.Jobs.Streaming;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -8,16 +10,18 @@ namespace Clickstream.Jobs.Store;
 /// The aggregate store on SQLite (the embedded default; docs/formats/aggregate-store.md). One row per
 /// (metric, window_start, key); <c>key = ''</c> means "no dimension". A batch is applied in one transaction
 /// together with the query's last applied batch id, and a batch id at or below it is skipped, so replays after a
-/// crash change nothing (exactly-once effect over an at-least-once sink).
+/// crash change nothing (exactly-once effect over an at-least-once sink). The reads are SQL aggregates. One
+/// connection: one thread at a time.
 /// </summary>
-internal sealed class AggregateStore : IDisposable
+internal sealed class SqliteAggregateStore : IAggregateStore
 {
     public const int SchemaVersion = 1;
 
     private readonly SqliteConnection _connection;
 
-    public AggregateStore(string path, bool readOnly = false)
+    public SqliteAggregateStore(string path, bool readOnly = false)
     {
+        Location = Path.GetFullPath(path);
         if (readOnly && !File.Exists(path))
         {
             throw new FileNotFoundException($"aggregate store {path} does not exist (run `clickstream stream` first)", path);
@@ -66,6 +70,10 @@ internal sealed class AggregateStore : IDisposable
         }
     }
 
+    public string Kind => "sqlite";
+
+    public string Location { get; }
+
     internal SqliteConnection Connection => _connection;
 
     /// <summary>The last batch id applied for <paramref name="queryId"/>, or -1.</summary>
@@ -76,6 +84,11 @@ internal sealed class AggregateStore : IDisposable
         cmd.Parameters.AddWithValue("$q", queryId);
         return cmd.ExecuteScalar() is long id ? id : -1;
     }
+
+    /// <inheritdoc />
+    /// <remarks>The watermark is not kept: SQLite reads are cheap enough to need no cache.</remarks>
+    public bool ApplyBatch(string queryId, long batchId, IReadOnlyList<StoreRow> rows, DateTimeOffset now, long? watermarkMicros) =>
+        ApplyBatch(queryId, batchId, rows, now);
 
     /// <summary>Applies one batch atomically; returns false when the batch was already applied.</summary>
     public bool ApplyBatch(string queryId, long batchId, IReadOnlyList<StoreRow> rows, DateTimeOffset now)
@@ -123,6 +136,140 @@ internal sealed class AggregateStore : IDisposable
         mark.ExecuteNonQuery();
         tx.Commit();
         return true;
+    }
+
+    public StoreBatchInfo? NewestBatch()
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = "SELECT last_batch_id, committed_at FROM batches ORDER BY committed_at DESC LIMIT 1";
+        using var r = cmd.ExecuteReader();
+        return r.Read()
+            ? new StoreBatchInfo(r.GetInt64(0), DateTimeOffset.Parse(r.GetString(1), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal))
+            : null;
+    }
+
+    public long? NewestWindowEnd()
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = "SELECT max(window_end) FROM aggregates WHERE metric = $m";
+        cmd.Parameters.AddWithValue("$m", Metric.Events);
+        return cmd.ExecuteScalar() is long v ? v : null;
+    }
+
+    public IReadOnlyDictionary<string, List<(string Key, long Value)>> SumsByKey(long fromMicros, long toMicros)
+    {
+        var byMetric = new Dictionary<string, List<(string Key, long Value)>>(StringComparer.Ordinal);
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = """
+            SELECT metric, key, sum(value) FROM aggregates
+            WHERE window_start >= $f AND window_end <= $t AND metric <> $au
+            GROUP BY metric, key
+            """;
+        cmd.Parameters.AddWithValue("$f", fromMicros);
+        cmd.Parameters.AddWithValue("$t", toMicros);
+        cmd.Parameters.AddWithValue("$au", Metric.ActiveUsers);
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            var metric = r.GetString(0);
+            if (!byMetric.TryGetValue(metric, out var list))
+            {
+                byMetric[metric] = list = [];
+            }
+
+            list.Add((r.GetString(1), r.GetInt64(2)));
+        }
+
+        return byMetric;
+    }
+
+    public long ActiveUsers(long fromMicros, long toMicros)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = "SELECT sketch FROM aggregates WHERE metric = $m AND window_start >= $f AND window_end <= $t AND sketch IS NOT NULL";
+        cmd.Parameters.AddWithValue("$m", Metric.ActiveUsers);
+        cmd.Parameters.AddWithValue("$f", fromMicros);
+        cmd.Parameters.AddWithValue("$t", toMicros);
+        using var r = cmd.ExecuteReader();
+        HyperLogLog? union = null;
+        while (r.Read())
+        {
+            var sketch = HyperLogLog.FromBytes((byte[])r.GetValue(0));
+            if (union is null)
+            {
+                union = sketch;
+            }
+            else
+            {
+                union.Merge(sketch);
+            }
+        }
+
+        return union?.Estimate() ?? 0;
+    }
+
+    public IReadOnlyDictionary<long, long> EventsPerWindow(long fromMicros, long toMicros)
+    {
+        var counts = new Dictionary<long, long>();
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = """
+            SELECT window_start, sum(value) FROM aggregates
+            WHERE metric = $m AND window_start >= $f AND window_end <= $t
+            GROUP BY window_start
+            """;
+        cmd.Parameters.AddWithValue("$m", Metric.Events);
+        cmd.Parameters.AddWithValue("$f", fromMicros);
+        cmd.Parameters.AddWithValue("$t", toMicros);
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            counts[r.GetInt64(0)] = r.GetInt64(1);
+        }
+
+        return counts;
+    }
+
+    public StoreTotals Totals(long fromMicros, long toMicros)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = """
+            SELECT metric, sum(value) FROM aggregates
+            WHERE metric IN ($e, $d, $i, $l) AND window_start >= $f AND window_end <= $t
+            GROUP BY metric
+            """;
+        cmd.Parameters.AddWithValue("$e", Metric.Events);
+        cmd.Parameters.AddWithValue("$d", Metric.Duplicates);
+        cmd.Parameters.AddWithValue("$i", Metric.Invalid);
+        cmd.Parameters.AddWithValue("$l", Metric.Late);
+        cmd.Parameters.AddWithValue("$f", fromMicros);
+        cmd.Parameters.AddWithValue("$t", toMicros);
+        long events = 0, duplicates = 0, invalid = 0, late = 0;
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            var value = r.GetInt64(1);
+            switch (r.GetString(0))
+            {
+                case Metric.Events: events = value; break;
+                case Metric.Duplicates: duplicates = value; break;
+                case Metric.Invalid: invalid = value; break;
+                default: late = value; break;
+            }
+        }
+
+        return new StoreTotals(events, duplicates, invalid, late);
+    }
+
+    public IEnumerable<AggregateRecord> All()
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = "SELECT metric, window_start, window_end, key, value FROM aggregates ORDER BY metric, window_start, key";
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            var key = r.GetString(3);
+            yield return new AggregateRecord(r.GetString(0), r.GetInt64(1), r.GetInt64(2), key.Length == 0 ? null : key, r.GetInt64(4));
+        }
     }
 
     public void Dispose() => _connection.Dispose();

@@ -23,16 +23,18 @@ internal sealed class StreamCommand : ICommand
     public IReadOnlySet<string> Flags { get; } = new HashSet<string>(StringComparer.Ordinal) { "quiet", "lake-manifests" };
 
     public string Usage => """
-        usage: clickstream stream --input DIR --checkpoint DIR --store FILE [options]
+        usage: clickstream stream --input DIR --checkpoint DIR --store FILE|dynamodb://TABLE [options]
 
         Reads NDJSON event files (optionally .gz) from DIR as they appear, validates and deduplicates the events,
-        and keeps one-minute window aggregates in a SQLite store. Restarting on the same checkpoint continues
+        and keeps one-minute window aggregates in a SQLite or DynamoDB store. Restarting on the same checkpoint continues
         exactly where it stopped; a killed run leaves no partial effect.
 
           --input DIR                  folder of event files (hidden and *.tmp files are ignored)
           --checkpoint DIR             checkpoint folder (offsets, commits, state, progress; the quarantine too
                                        when there is no --lake)
-          --store FILE                 SQLite aggregate store (created if missing)
+          --store FILE|dynamodb://T    aggregate store: a SQLite file (created if missing) or an existing DynamoDB
+                                       table (`clickstream aws init --table T`); dynamodb://T?ttl=48h keeps minute
+                                       rows 48 h after their window (default 24h), &writers=N sets parallel writes
           --lake DIR                   also write every valid, non-duplicate event to the Delta table DIR/events
                                        and every invalid line to the Delta table DIR/quarantine (created if
                                        missing; exactly once per batch)
@@ -84,8 +86,8 @@ internal sealed class StreamCommand : ICommand
             MaxFilesPerTrigger = maxFiles > 0 ? (int)maxFiles : null,
             MaxBytesPerTrigger = maxBytes > 0 ? maxBytes : null,
         };
-        using var store = new AggregateStore(storePath);
-        var storeSink = new StoreSink(store, TimeProvider.System);
+        using var store = AggregateStores.Open(storePath, readOnly: false, cancellationToken: cancellationToken);
+        var storeSink = new StoreSink(store, TimeProvider.System, watermarkMs);
         var lakeSinks = lake is null ? null : LakeSinks.Open(lake, lakeManifests);
         IBatchSink<InvalidRecord> quarantine = lakeSinks?.Quarantine ?? (IBatchSink<InvalidRecord>)new QuarantineSink(Path.Combine(checkpoint, "quarantine"));
         var source = new FileSource<JobInput>(input, () => new EventLineDecoder(keepRawLines: lakeSinks is not null), sourceOptions);

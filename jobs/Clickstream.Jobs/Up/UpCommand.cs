@@ -69,7 +69,7 @@ internal sealed class UpCommand : ICommand
         try
         {
             dashboard = await DashboardServer.StartAsync(
-                new StoreDashboardData(store, checkpoint, TimeProvider.System),
+                StoreDashboardData.Open(store, checkpoint, TimeProvider.System),
                 new DashboardOptions { Address = IPAddress.Loopback, Port = dashboardPort },
                 cancellationToken);
 
