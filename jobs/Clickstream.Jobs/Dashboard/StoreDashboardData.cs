@@ -56,6 +56,9 @@ internal sealed class StoreDashboardData : IDashboardData
             ? new StoreDashboardData(store, checkpointDir, time, AggregateStores.Open(store, readOnly: true))
             : new StoreDashboardData(store, checkpointDir, time);
 
+    /// <summary>The dashboard data over an open DynamoDB store (benchmarks and tests), shared by every request.</summary>
+    internal static StoreDashboardData Over(IAggregateStore store, TimeProvider time) => new(store.Location, null, time, store);
+
     public DataVersion GetVersion() => Read(store =>
         store.NewestBatch() is { } newest ? new DataVersion(newest.BatchId, newest.CommittedAt) : DataVersion.None);
 

@@ -3,7 +3,8 @@ using System.Globalization;
 namespace Clickstream.Aws.DynamoDb;
 
 /// <summary>
-/// The write protocol (docs/formats/aggregate-store.md): skip a batch at or below the query's last batch id; write
+/// The write protocol (docs/formats/aggregate-store.md): read the query's metadata item (consistent); skip a batch at
+/// or below its last batch id, and stop if another process moved it since this writer last saw it; write
 /// the absolute rows (BatchWriteItem puts, or conditional updates), and the additive rows, summed per item, as
 /// conditional ADDs that apply only when the item's remembered batch of this query is older; then, last, the query's
 /// metadata item, conditional on its last batch being older. A process that dies anywhere in between leaves rows of a
@@ -30,10 +31,17 @@ internal sealed class DynamoBatchWriter(IAggregateTable table, DynamoStoreOption
     public async Task<bool> ApplyAsync(DynamoBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (!_meta.TryGetValue(batch.QueryId, out var previous))
+
+        // One consistent GetItem per batch: a replayed batch is skipped whole, and a metadata item that moved since this
+        // writer last saw it means another process writes the same query: stop before writing a row (its puts could
+        // otherwise put back older values).
+        var known = _meta.TryGetValue(batch.QueryId, out var seen);
+        await LastBatchIdAsync(batch.QueryId, cancellationToken).ConfigureAwait(false);
+        var previous = _meta[batch.QueryId];
+        if (known && (previous?.LastBatchId ?? -1) != (seen?.LastBatchId ?? -1))
         {
-            await LastBatchIdAsync(batch.QueryId, cancellationToken).ConfigureAwait(false);
-            previous = _meta[batch.QueryId];
+            throw new InvalidOperationException(
+                $"dynamodb://{table.Name}: query {batch.QueryId} moved from batch {seen?.LastBatchId ?? -1} to {previous?.LastBatchId ?? -1} while this process held it: another process writes the same query");
         }
 
         if (previous is not null && batch.BatchId <= previous.LastBatchId)

@@ -146,6 +146,23 @@ internal static class DynamoKeys
         return size;
     }
 
+    /// <summary>
+    /// Read units of a strongly consistent Query that returned <paramref name="rows"/> of one partition: one per started
+    /// 4 KB of the items' sizes (estimated: keys, numbers, sketch, one remembered batch), at least one.
+    /// </summary>
+    public static long ReadUnits(string partition, IReadOnlyList<DynamoRow> rows)
+    {
+        long bytes = 0;
+        var partitionBytes = 2 + Encoding.UTF8.GetByteCount(partition);
+        foreach (var row in rows)
+        {
+            bytes += partitionBytes + 3 + Encoding.UTF8.GetByteCount(row.Key) + 4 + (2 * NumberBytes(row.WindowStartMicros)) + 1 + NumberBytes(row.Value) + 3 + 6 + 38 + 6
+                + (row.Sketch is { } sketch ? 1 + sketch.Length : 0);
+        }
+
+        return Math.Max(1, (bytes + 4095) / 4096);
+    }
+
     /// <summary>Write units of an item of <paramref name="bytes"/>: one per started kilobyte.</summary>
     public static int WriteUnits(int bytes) => Math.Max(1, (bytes + 1023) / 1024);
 

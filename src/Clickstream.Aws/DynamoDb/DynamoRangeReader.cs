@@ -14,8 +14,11 @@ internal sealed class DynamoRangeReader(IAggregateTable table, DynamoStoreOption
     public PartitionCache Cache => _cache;
 
     /// <summary>Every query's metadata item.</summary>
-    public Task<IReadOnlyList<DynamoQueryMeta>> QueriesAsync(CancellationToken cancellationToken) =>
-        retry.RunAsync($"Query dynamodb://{table.Name} {DynamoKeys.MetaPartition}", table.ListMetaAsync, cancellationToken);
+    public Task<IReadOnlyList<DynamoQueryMeta>> QueriesAsync(CancellationToken cancellationToken)
+    {
+        stats.MetaQueried();
+        return retry.RunAsync($"Query dynamodb://{table.Name} {DynamoKeys.MetaPartition}", table.ListMetaAsync, cancellationToken);
+    }
 
     /// <summary>
     /// The rows of <paramref name="metrics"/> in the windows that lie inside [from, to), metric by metric in the
@@ -99,13 +102,16 @@ internal sealed class DynamoRangeReader(IAggregateTable table, DynamoStoreOption
             {
                 var n = shards.GetValueOrDefault(p.Metric, 1);
                 var rows = new List<DynamoRow>();
+                long units = 0;
                 for (var shard = 0; shard < n; shard++)
                 {
                     var key = DynamoKeys.Partition(p.Metric, p.Start, shard);
-                    rows.AddRange(await retry.RunAsync($"Query dynamodb://{table.Name} {key}", c => table.QueryPartitionAsync(key, c), ct).ConfigureAwait(false));
+                    var part = await retry.RunAsync($"Query dynamodb://{table.Name} {key}", c => table.QueryPartitionAsync(key, c), ct).ConfigureAwait(false);
+                    units += DynamoKeys.ReadUnits(key, part);
+                    rows.AddRange(part);
                 }
 
-                stats.Queried(n);
+                stats.Queried(n, units);
                 var array = rows.ToArray();
                 slots[p.Slot] = array;
                 _cache.Put(p.Metric, p.Start, array, epoch);

@@ -12,6 +12,8 @@ internal sealed class DynamoStoreStats
     private long _writeCalls;
     private long _partitionQueries;
     private long _cachedPartitions;
+    private long _metaQueries;
+    private long _readUnits;
 
     public long BatchesApplied => Interlocked.Read(ref _batchesApplied);
 
@@ -38,6 +40,12 @@ internal sealed class DynamoStoreStats
     /// <summary>Partitions reads took from the cache instead.</summary>
     public long CachedPartitions => Interlocked.Read(ref _cachedPartitions);
 
+    /// <summary>Queries of the metadata partition (one per read call).</summary>
+    public long MetaQueries => Interlocked.Read(ref _metaQueries);
+
+    /// <summary>Read units of the partition Queries, estimated from the rows returned (strongly consistent: 1 per 4 KB).</summary>
+    public long ReadUnits => Interlocked.Read(ref _readUnits);
+
     internal void BatchApplied() => Interlocked.Increment(ref _batchesApplied);
 
     internal void BatchSkipped() => Interlocked.Increment(ref _batchesSkipped);
@@ -58,7 +66,13 @@ internal sealed class DynamoStoreStats
 
     internal void WriteCall() => Interlocked.Increment(ref _writeCalls);
 
-    internal void Queried(long partitions) => Interlocked.Add(ref _partitionQueries, partitions);
+    internal void Queried(long partitions, long units)
+    {
+        Interlocked.Add(ref _partitionQueries, partitions);
+        Interlocked.Add(ref _readUnits, units);
+    }
+
+    internal void MetaQueried() => Interlocked.Increment(ref _metaQueries);
 
     internal void FromCache(long partitions) => Interlocked.Add(ref _cachedPartitions, partitions);
 }

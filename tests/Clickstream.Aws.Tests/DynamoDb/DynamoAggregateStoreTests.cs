@@ -134,21 +134,24 @@ public sealed class DynamoAggregateStoreTests
         Assert.Equal(2, store.Stats.BatchesApplied);
     }
 
-    [Fact]
-    public async Task ApplyBatch_ANewerBatchOfAnotherWriterOnTheSameQuery_FailsLoudly()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ApplyBatch_ANewerBatchOfAnotherWriterOnTheSameQuery_FailsBeforeWritingARow(bool conditionalUpdates)
     {
+        var mode = conditionalUpdates ? AbsoluteWriteMode.ConditionalUpdate : AbsoluteWriteMode.BatchPut;
         var table = new InMemoryAggregateTable();
-        var zombie = new DynamoAggregateStore(table, TestBatches.Options() with { AbsoluteWrites = AbsoluteWriteMode.ConditionalUpdate }, TimeProvider.System);
+        var zombie = new DynamoAggregateStore(table, TestBatches.Options() with { AbsoluteWrites = mode }, TimeProvider.System);
         Assert.Equal(-1, await zombie.LastBatchIdAsync("q1", CancellationToken.None));
         var live = new DynamoAggregateStore(table, TestBatches.Options(), TimeProvider.System);
         await live.ApplyBatchAsync(TestBatches.Batch(0), CancellationToken.None);
         await live.ApplyBatchAsync(TestBatches.Batch(1), CancellationToken.None);
         var rows = TestBatches.Lines(table.Rows);
+        var writes = table.ItemWrites;
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => zombie.ApplyBatchAsync(TestBatches.Batch(0), CancellationToken.None));
         Assert.Contains("another process writes the same query", error.Message, StringComparison.Ordinal);
-
-        // Conditional updates kept the newer batch's rows.
+        Assert.Equal(writes, table.ItemWrites);
         Assert.Equal(rows, TestBatches.Lines(table.Rows));
     }
 
