@@ -1,3 +1,4 @@
+using Clickstream.Benchmarks.DynamoDb;
 using Clickstream.Benchmarks.EndToEnd;
 using Clickstream.Benchmarks.Load;
 using Clickstream.Benchmarks.Micro;
@@ -7,7 +8,8 @@ namespace Clickstream.Benchmarks;
 /// <summary>
 /// Three modes: <c>micro</c> runs the BenchmarkDotNet suite (parser, dedup state, one windowed batch);
 /// <c>e2e</c> runs the throughput harness (generate → <c>clickstream stream</c> as a child process → DuckDB on
-/// the same files); <c>load</c> drives the HTTP collector with concurrent NDJSON requests. <c>duckdb-baseline</c> is the harness's own child mode and not meant to be typed.
+/// the same files); <c>load</c> drives the HTTP collector with concurrent NDJSON requests; <c>dynamodb</c> drives the
+/// DynamoDB aggregate store with the rows of generated traffic. <c>duckdb-baseline</c> is the harness's own child mode and not meant to be typed.
 /// </summary>
 internal static class Program
 {
@@ -17,6 +19,7 @@ internal static class Program
           micro [BenchmarkDotNet args]   BenchmarkDotNet suite, e.g. micro --filter '*Parse*'
           e2e [options]                  end-to-end throughput harness; e2e --help for its options
           load [options]                 collector load generator (events/s, latency); load --help for its options
+          dynamodb [options]             DynamoDB aggregate store: rows/s, WCU per million events, writes/s per key
 
         Run with: dotnet run -c Release --project bench/Clickstream.Benchmarks -- <mode> ...
         """;
@@ -38,6 +41,8 @@ internal static class Program
                 return EndToEndHarness.Run(rest);
             case "load":
                 return LoadHarness.Run(rest);
+            case "dynamodb":
+                return DynamoDbBench.Run(rest);
             case DuckDbBaseline.ChildMode:
                 return DuckDbBaseline.RunAsChild(rest);
             default:
