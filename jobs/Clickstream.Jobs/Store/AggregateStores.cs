@@ -58,7 +58,7 @@ internal static class AggregateStores
         {
             DynamoTableProbe.CheckAsync(client, parsed.Table!, option, cancellationToken).GetAwaiter().GetResult();
             var store = DynamoAggregateStore.Open(client, DynamoOptions(parsed, settings.RetryDeadline), time ?? TimeProvider.System);
-            return new DynamoDbAggregateStore(store, parsed.Text, client);
+            return new DynamoDbAggregateStore(store, parsed.Text, client, readOnly);
         }
         catch
         {

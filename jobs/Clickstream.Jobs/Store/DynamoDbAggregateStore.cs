@@ -10,7 +10,7 @@ namespace Clickstream.Jobs.Store;
 /// engine's sink interface is synchronous, so each call waits for the store's asynchronous one; neither the console
 /// nor ASP.NET Core has a synchronization context, so this cannot deadlock. Reads may come from several threads.
 /// </summary>
-internal sealed class DynamoDbAggregateStore(DynamoAggregateStore store, string location, IDisposable? owned) : IAggregateStore
+internal sealed class DynamoDbAggregateStore(DynamoAggregateStore store, string location, IDisposable? owned, bool readOnly = false) : IAggregateStore
 {
     // Everything SumsByKey reads: every metric but active_users.
     private static readonly string[] Summed = [Metric.Events, Metric.PageViews, Metric.TopProducts, Metric.Funnel, Metric.Late, Metric.Duplicates, Metric.Invalid];
@@ -29,6 +29,12 @@ internal sealed class DynamoDbAggregateStore(DynamoAggregateStore store, string 
 
     public bool ApplyBatch(string queryId, long batchId, IReadOnlyList<StoreRow> rows, DateTimeOffset now, long? watermarkMicros)
     {
+        if (readOnly)
+        {
+            // As the read-only SQLite store: a batch it already holds is skipped, anything else cannot be written.
+            return LastBatchId(queryId) >= batchId ? false : throw new InvalidOperationException($"the aggregate store {location} was opened read-only");
+        }
+
         var converted = new List<DynamoRow>(rows.Count);
         long? newest = null;
         for (var i = 0; i < rows.Count; i++)
