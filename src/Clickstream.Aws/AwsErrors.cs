@@ -8,7 +8,8 @@ namespace Clickstream.Aws;
 /// The one place that decides whether a failed AWS call is worth retrying. Throttling (any service's spelling of
 /// it), 5xx answers, timeouts and broken connections are retryable; every other service error is fatal and is
 /// reported with the service's own code and message. Conditional-write outcomes (S3 412, DynamoDB
-/// ConditionalCheckFailed) are not errors here: the callers that ask for a condition handle them before this.
+/// ConditionalCheckFailed) are not errors here: the callers that ask for a condition handle them before this. S3's 409
+/// ConditionalRequestConflict (conditional writes to one key racing) is retryable: the write did not happen.
 /// </summary>
 public static class AwsErrors
 {
@@ -16,7 +17,7 @@ public static class AwsErrors
     {
         "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException", "TooManyRequestsException",
         "ProvisionedThroughputExceededException", "RequestLimitExceeded", "RequestThrottled", "SlowDown",
-        "BandwidthLimitExceeded", "LimitExceededException", "TransactionInProgressException", "PriorRequestNotComplete",
+        "BandwidthLimitExceeded", "LimitExceededException", "ConditionalRequestConflict", "OperationAborted", "TransactionInProgressException", "PriorRequestNotComplete",
         "EC2ThrottledException", "RequestTimeout", "RequestTimeoutException", "InternalError", "InternalFailure",
         "InternalServerError", "ServiceUnavailable", "ServiceUnavailableException",
     };
