@@ -148,6 +148,8 @@ function stripAwsChunked(headers) {
 
 // Writes a stream to a temporary file beside target and renames it into place; resolves [size, md5].
 async function writeAtomically(content, target) {
+  // The client may have gone (a killed writer) while the request waited for its key: store nothing.
+  if (content.destroyed || content.errored) throw content.errored || new Error('the request body was aborted');
   const temporary = `${target}.${crypto.randomBytes(6).toString('hex')}.part`;
   // Open before reading any of the body: a concurrent delete may prune the (still empty) folder right after mkdirp.
   let fd;
@@ -169,6 +171,9 @@ async function writeAtomically(content, target) {
       reject(err);
     };
     content.on('error', fail);
+    content.on('close', () => {
+      if (!content.readableEnded) fail(new Error('the request body was aborted'));
+    });
     out.on('error', fail);
     content.on('data', chunk => {
       md5.update(chunk);
@@ -245,9 +250,10 @@ const conflicted = new Set();
 
 function drain(stream) {
   return new Promise(resolve => {
-    if (stream.readableEnded) return resolve();
+    if (stream.readableEnded || stream.destroyed) return resolve();
     stream.on('end', resolve);
     stream.on('error', resolve);
+    stream.on('close', resolve);
     stream.resume();
   });
 }
@@ -302,7 +308,10 @@ async function fixups(ctx, next) {
   if ((method === 'PUT' || method === 'POST') && isAwsChunked(ctx.headers)) {
     const decoder = new AwsChunkedDecoder();
     const original = ctx.req;
+    // Whoever reads the body listens for its errors; this keeps an aborted upload from crashing the server.
+    decoder.on('error', () => {});
     original.on('error', err => decoder.destroy(err));
+    original.on('aborted', () => decoder.destroy(new Error('the request body was aborted')));
     original.pipe(decoder);
     stripAwsChunked(original.headers);
     ctx.req = decoder;
@@ -364,6 +373,9 @@ server.run().then(
     process.exit(1);
   },
 );
+
+// A test emulator outlives its clients' mistakes: log and go on.
+process.on('uncaughtException', err => console.error(`s3rver-plus: ${err.stack || err}`));
 
 for (const signal of ['SIGTERM', 'SIGINT']) {
   process.on(signal, () => process.exit(0));
