@@ -11,7 +11,16 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+emulators_started=0
+emulators_pid=
+cleanup() {
+  rm -f "$log" "$log.emulators"
+  if [ "$emulators_started" -eq 1 ]; then
+    kill "$emulators_pid" 2>/dev/null && wait "$emulators_pid" 2>/dev/null
+    tests/emulators/down >/dev/null 2>&1 || true
+  fi
+}
+trap cleanup EXIT
 status=0
 
 step() { echo "== $*"; }
@@ -21,6 +30,23 @@ command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chr
   echo "test.sh: the dashboard browser tests need Chromium: apt-get install -y chromium" >&2
   exit 1
 }
+step "AWS emulators (S3, DynamoDB, Kinesis on 127.0.0.1, for the AWS integration tests)"
+if ! command -v java >/dev/null 2>&1; then
+  (apt-get update && apt-get install -y openjdk-17-jre-headless) || {
+    echo "test.sh: DynamoDB Local needs Java 17: apt-get install -y openjdk-17-jre-headless" >&2
+    exit 1
+  }
+fi
+if ! command -v npm >/dev/null 2>&1; then
+  echo "test.sh: the emulators (and the dashboard page build) need Node.js 20.19+ with npm: https://nodejs.org" >&2
+  exit 1
+fi
+# Started in the background while the solution builds; the tests wait for them below.
+emulators_started=1
+exports_file="$log.emulators"
+tests/emulators/up >"$exports_file" &
+emulators_pid=$!
+
 step "restore"
 dotnet restore Clickstream.sln --nologo -v q || exit 1
 step "build (Release, warnings as errors)"
@@ -32,6 +58,11 @@ if ! dotnet format Clickstream.sln --verify-no-changes --no-restore -v q; then
 fi
 
 step "tests"
+if ! wait "$emulators_pid"; then
+  echo "test.sh: the AWS emulators did not start (see above); the AWS integration tests need them" >&2
+  exit 1
+fi
+eval "$(cat "$exports_file")"
 dotnet test Clickstream.sln -c Release --no-build --nologo 2>&1 | tee "$log"
 test_status=${PIPESTATUS[0]}
 [ "$test_status" -eq 0 ] || status=1

@@ -58,7 +58,8 @@ internal static class Program
             await Console.Error.WriteLineAsync($"clickstream {command.Name}: stopped");
             return 130;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException or Clickstream.Delta.DeltaFormatException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException or Clickstream.Delta.DeltaFormatException
+            or Clickstream.Aws.AwsLocationException or Clickstream.Aws.AwsCallException)
         {
             // Environment and data problems: a clear message, not a stack trace. Checkpoints make a rerun safe.
             await Console.Error.WriteLineAsync($"clickstream {command.Name}: error: {e.Message}");

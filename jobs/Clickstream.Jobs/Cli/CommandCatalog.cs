@@ -13,5 +13,6 @@ internal static class CommandCatalog
         new Report.MetricsCommand(),
         new Dashboard.DashboardCommand(),
         new Lake.LakeCommand(),
+        new AwsSetup.AwsCommand(),
     ];
 }

@@ -12,10 +12,23 @@ internal sealed record CheckpointProgress(DateTimeOffset? Watermark, DateTimeOff
 {
     private const int TailBytes = 64 * 1024;
 
-    /// <summary>The newest report of the checkpoint at <paramref name="checkpointDir"/>, or null when there is none yet.</summary>
-    public static CheckpointProgress? ReadLatest(string checkpointDir)
+    // Remote checkpoints opened by a dashboard process, one store per location for the process's life.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Engine.Checkpointing.ICheckpointStore> Remote = new(StringComparer.Ordinal);
+    private static readonly Lazy<Locations.AwsContext> Aws = new(() => new Locations.AwsContext());
+
+    /// <summary>
+    /// The newest report of the checkpoint at <paramref name="checkpoint"/> (a folder or an <c>s3://</c> prefix), or
+    /// null when there is none yet.
+    /// </summary>
+    public static CheckpointProgress? ReadLatest(string checkpoint)
     {
-        var path = Path.Combine(checkpointDir, "progress.ndjson");
+        if (checkpoint.StartsWith("s3://", StringComparison.Ordinal))
+        {
+            var store = Remote.GetOrAdd(checkpoint, c => Locations.Location.Parse("--checkpoint", c).CheckpointStore(Aws.Value));
+            return store.Read("progress.ndjson") is { } bytes ? FromTail(Encoding.UTF8.GetString(bytes)) : null;
+        }
+
+        var path = Path.Combine(checkpoint, "progress.ndjson");
         string tail;
         try
         {
@@ -31,6 +44,11 @@ internal sealed record CheckpointProgress(DateTimeOffset? Watermark, DateTimeOff
             return null;
         }
 
+        return FromTail(tail);
+    }
+
+    private static CheckpointProgress? FromTail(string tail)
+    {
         // The writer appends whole lines, newest last. A batch without input (e.g. the one that only advances the
         // watermark) reports the watermark but no event times and a zero rate, so the watermark comes from the newest
         // report and the newest event time and rate from the newest report that had input.

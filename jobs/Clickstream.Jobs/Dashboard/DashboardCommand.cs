@@ -14,7 +14,7 @@ internal sealed class DashboardCommand : ICommand
     public IReadOnlySet<string> Flags { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     public string Usage => """
-        usage: clickstream dashboard --store FILE|dynamodb://TABLE [--port Q] [--host ADDRESS] [--checkpoint DIR]
+        usage: clickstream dashboard --store FILE|dynamodb://TABLE [--port Q] [--host ADDRESS] [--checkpoint LOC]
 
         Serves the dashboard page at http://HOST:PORT/ and its JSON API under /api (docs/dashboard.md). The page
         updates by itself within a second of every batch `clickstream stream` commits to the store. Ranges end at
@@ -24,7 +24,8 @@ internal sealed class DashboardCommand : ICommand
                              yet) or dynamodb://TABLE (must exist; standard AWS settings)
           --port Q           TCP port (default 8080; 0 picks a free one)
           --host ADDRESS     address to bind (default 127.0.0.1; 0.0.0.0 exposes the dashboard to the network)
-          --checkpoint DIR   the job's checkpoint, for the watermark lag and processing rate (optional)
+          --checkpoint LOC   the job's checkpoint (a folder or s3://BUCKET/PREFIX), for the watermark lag and
+                             processing rate (optional)
         """;
 
     public async Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellationToken)
@@ -32,7 +33,7 @@ internal sealed class DashboardCommand : ICommand
         var store = Store.StoreLocation.Parse(args.RequiredString("store")).Text;
         var port = (int)args.Long("port", 8080, 0, 65535);
         var hostText = args.String("host") ?? "127.0.0.1";
-        var checkpoint = args.String("checkpoint") is { } c ? Path.GetFullPath(c) : null;
+        var checkpoint = args.String("checkpoint") is { } c ? Locations.Location.Parse("--checkpoint", c).Text : null;
         args.EnsureAllUsed();
         if (!IPAddress.TryParse(hostText, out var host))
         {

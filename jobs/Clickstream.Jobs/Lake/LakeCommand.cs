@@ -28,7 +28,7 @@ internal sealed class LakeCommand : ICommand
     public IReadOnlySet<string> Flags { get; } = new HashSet<string>(["json", "dry-run", "force"], StringComparer.Ordinal);
 
     public string Usage => """
-        usage: clickstream lake ACTION --table DIR [options]
+        usage: clickstream lake ACTION --table DIR|s3://BUCKET/PREFIX [options]
 
         Looks after a Delta table (such as the events and quarantine tables under `clickstream stream --lake DIR`).
         Exactly one action:

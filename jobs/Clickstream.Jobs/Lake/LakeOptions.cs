@@ -2,22 +2,42 @@ using System.Globalization;
 using Clickstream.Delta.Table;
 using Clickstream.Engine.Time;
 using Clickstream.Jobs.Cli;
+using Clickstream.Jobs.Locations;
 
 namespace Clickstream.Jobs.Lake;
 
 /// <summary>Option parsing shared by the <c>lake</c> actions.</summary>
 internal static class LakeOptions
 {
-    /// <summary>Opens the table at <paramref name="path"/>; a folder without a <c>_delta_log</c> is not a table.</summary>
+    // One command runs per process: its AWS clients live as long as it does.
+    private static readonly Lazy<AwsContext> Aws = new(() => new AwsContext());
+
+    /// <summary>
+    /// Opens the table at <paramref name="path"/> (a folder or an <c>s3://</c> prefix); a location without a
+    /// <c>_delta_log</c> is not a table.
+    /// </summary>
     public static DeltaTable Open(string path)
     {
-        // Checked first: opening a local store creates its folder, and a typo must not leave one behind.
-        if (!Directory.Exists(Path.Combine(path, "_delta_log")))
+        var location = Location.Parse("--table", path);
+        if (location.IsLocal)
         {
-            throw new InvalidOperationException($"{path} is not a Delta table");
+            // Checked first: opening a local store creates its folder, and a typo must not leave one behind.
+            if (!Directory.Exists(Path.Combine(path, "_delta_log")))
+            {
+                throw new InvalidOperationException($"{path} is not a Delta table");
+            }
+
+            return DeltaTable.OpenLocal(path);
         }
 
-        return DeltaTable.OpenLocal(path);
+        location.Check(Aws.Value);
+        var store = location.ObjectStore(Aws.Value);
+        if (store.ListAsync("_delta_log/").GetAwaiter().GetResult().Count == 0)
+        {
+            throw new InvalidOperationException($"{location} is not a Delta table (no _delta_log/ under it)");
+        }
+
+        return DeltaTable.Open(store, location.Text);
     }
 
     /// <summary>A required duration such as <c>168h</c>, <c>7d</c>, <c>30m</c> or <c>1 week</c>.</summary>

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Clickstream.Delta.Parquet;
-using Clickstream.Delta.Table;
+using Clickstream.Jobs.Locations;
 
 namespace Clickstream.Jobs.RawTables;
 
@@ -17,14 +17,9 @@ internal sealed class LakeSinks
 
     public QuarantineTableSink Quarantine { get; }
 
-    /// <summary>Opens (creating if needed) both tables under <paramref name="lake"/>.</summary>
-    public static LakeSinks Open(string lake, bool manifests)
+    /// <summary>Opens (creating if needed) both tables under <paramref name="lake"/> (a folder or an S3 prefix).</summary>
+    public static LakeSinks Open(Location lake, AwsContext aws, bool manifests)
     {
-        if (lake.Contains("://", StringComparison.Ordinal))
-        {
-            throw new Cli.UsageException($"--lake {lake}: only a local folder is supported here (object stores such as S3 are not available in this build)");
-        }
-
         var properties = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["delta.checkpointInterval"] = "10",
@@ -37,13 +32,13 @@ internal sealed class LakeSinks
         }
 
         var events = new LakeTableWriter(
-            DeltaTable.OpenLocal(Path.Combine(lake, "events")),
+            lake.Child("events").Table(aws),
             LakeSchemas.Events,
             LakeSchemas.EventsPartition,
             properties,
             DataFileWriterOptions.Default with { DictionaryColumns = [.. LakeSchemas.EventsDictionaryColumns] });
         var quarantine = new LakeTableWriter(
-            DeltaTable.OpenLocal(Path.Combine(lake, "quarantine")),
+            lake.Child("quarantine").Table(aws),
             LakeSchemas.Quarantine,
             LakeSchemas.QuarantinePartition,
             properties,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Clickstream.Engine.Checkpointing;
 using Clickstream.Engine.Sinks;
 using Clickstream.Udfs;
 
@@ -7,12 +8,12 @@ namespace Clickstream.Jobs.Streaming;
 
 /// <summary>
 /// Keeps every invalid line with its reason: one NDJSON file per batch, <c>quarantine/batch-&lt;id&gt;.ndjson</c>,
-/// written to a temporary name and renamed, so a replayed batch rewrites the same file (exactly once) and a
+/// replaced atomically by the checkpoint store, so a replayed batch rewrites the same file (exactly once) and a
 /// crash never leaves half a file. Fields: raw, reason, detail, timestamp (when readable), file, offset, batch_id.
 /// </summary>
-internal sealed class QuarantineSink(string folder) : IBatchSink<InvalidRecord>
+internal sealed class QuarantineSink(CheckpointFolder folder) : IBatchSink<InvalidRecord>
 {
-    public string Description => $"Quarantine[{folder}]";
+    public string Description => $"Quarantine[{folder.Location}]";
 
     public void AddBatch(long batchId, IReadOnlyList<InvalidRecord> rows)
     {
@@ -21,10 +22,7 @@ internal sealed class QuarantineSink(string folder) : IBatchSink<InvalidRecord>
             return;
         }
 
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, $"batch-{batchId.ToString("D8", CultureInfo.InvariantCulture)}.ndjson");
-        var tmp = path + ".tmp";
-        using (var file = new FileStream(tmp, FileMode.Create, FileAccess.Write))
+        folder.Write($"batch-{batchId.ToString("D8", CultureInfo.InvariantCulture)}.ndjson", file =>
         {
             using var writer = new Utf8JsonWriter(file);
             foreach (var r in rows)
@@ -52,9 +50,6 @@ internal sealed class QuarantineSink(string folder) : IBatchSink<InvalidRecord>
             }
 
             writer.Flush();
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(tmp, path, overwrite: true);
+        });
     }
 }

@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
+using Clickstream.Engine.Checkpointing;
 using Clickstream.Engine.Execution;
 using Clickstream.Engine.Sinks;
 using Clickstream.Engine.Sources;
 using Clickstream.Engine.Time;
 using Clickstream.Jobs.Cli;
+using Clickstream.Jobs.Locations;
 using Clickstream.Jobs.RawTables;
 using Clickstream.Jobs.Store;
 
@@ -30,14 +32,14 @@ internal sealed class StreamCommand : ICommand
         exactly where it stopped; a killed run leaves no partial effect.
 
           --input DIR                  folder of event files (hidden and *.tmp files are ignored)
-          --checkpoint DIR             checkpoint folder (offsets, commits, state, progress; the quarantine too
-                                       when there is no --lake)
+          --checkpoint DIR|s3://B/P    checkpoint folder or S3 prefix (offsets, commits, state, progress; the
+                                       quarantine too when there is no --lake)
           --store FILE|dynamodb://T    aggregate store: a SQLite file (created if missing) or an existing DynamoDB
                                        table (`clickstream aws init --table T`); dynamodb://T?ttl=48h keeps minute
                                        rows 48 h after their window (default 24h), &writers=N sets parallel writes
-          --lake DIR                   also write every valid, non-duplicate event to the Delta table DIR/events
+          --lake DIR|s3://B/P          also write every valid, non-duplicate event to the Delta table DIR/events
                                        and every invalid line to the Delta table DIR/quarantine (created if
-                                       missing; exactly once per batch)
+                                       missing; exactly once per batch); on S3, commits are conditional PUTs
           --lake-manifests             when creating the lake tables, turn on Redshift Spectrum symlink manifests
                                        (regenerated after every commit)
           --trigger T                  available-now | once | an interval such as 10s (default: 10s)
@@ -51,7 +53,7 @@ internal sealed class StreamCommand : ICommand
     public async Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellationToken)
     {
         var input = args.RequiredString("input");
-        var checkpoint = args.RequiredString("checkpoint");
+        var checkpoint = Location.Parse("--checkpoint", args.RequiredString("checkpoint"));
         var storePath = args.RequiredString("store");
         var trigger = ParseTrigger(args.String("trigger") ?? "10s");
         var watermarkText = args.String("watermark") ?? "10m";
@@ -68,7 +70,7 @@ internal sealed class StreamCommand : ICommand
         var maxFiles = args.Long("max-files-per-trigger", 0, 0, int.MaxValue);
         var maxBytes = args.Long("max-bytes-per-trigger", DefaultMaxBytesPerTrigger, 0);
         var quiet = args.Flag("quiet");
-        var lake = args.String("lake");
+        var lake = args.String("lake") is { } lakeText ? Location.Parse("--lake", lakeText) : null;
         var lakeManifests = args.Flag("lake-manifests");
         args.EnsureAllUsed();
         if (lakeManifests && lake is null)
@@ -86,10 +88,16 @@ internal sealed class StreamCommand : ICommand
             MaxFilesPerTrigger = maxFiles > 0 ? (int)maxFiles : null,
             MaxBytesPerTrigger = maxBytes > 0 ? maxBytes : null,
         };
+        // Every location is checked before anything is written or the first batch runs: a typo'd bucket or a missing
+        // grant is one clear line now, not a failure after the first batch has been planned.
+        using var aws = new AwsContext();
+        checkpoint.Check(aws, cancellationToken);
+        lake?.Check(aws, cancellationToken);
         using var store = AggregateStores.Open(storePath, readOnly: false, cancellationToken: cancellationToken);
         var storeSink = new StoreSink(store, TimeProvider.System, watermarkMs);
-        var lakeSinks = lake is null ? null : LakeSinks.Open(lake, lakeManifests);
-        IBatchSink<InvalidRecord> quarantine = lakeSinks?.Quarantine ?? (IBatchSink<InvalidRecord>)new QuarantineSink(Path.Combine(checkpoint, "quarantine"));
+        var checkpointStore = checkpoint.CheckpointStore(aws);
+        var lakeSinks = lake is null ? null : LakeSinks.Open(lake, aws, lakeManifests);
+        IBatchSink<InvalidRecord> quarantine = lakeSinks?.Quarantine ?? (IBatchSink<InvalidRecord>)new QuarantineSink(new CheckpointFolder(checkpointStore, "quarantine"));
         var source = new FileSource<JobInput>(input, () => new EventLineDecoder(keepRawLines: lakeSinks is not null), sourceOptions);
         var definition = ClickstreamJob.Build(source, watermarkMs, quarantine, storeSink, lakeSinks?.Events);
 
@@ -97,7 +105,7 @@ internal sealed class StreamCommand : ICommand
         long batches = 0;
         var options = new QueryOptions
         {
-            CheckpointPath = checkpoint,
+            CheckpointStore = checkpointStore,
             OnProgress = p =>
             {
                 rows += p.NumInputRows;

@@ -5,6 +5,7 @@ using Clickstream.Collector;
 using Clickstream.Dashboard;
 using Clickstream.Jobs.Cli;
 using Clickstream.Jobs.Dashboard;
+using Clickstream.Jobs.Locations;
 using Clickstream.Jobs.Streaming;
 
 namespace Clickstream.Jobs.Up;
@@ -26,7 +27,8 @@ internal sealed class UpCommand : ICommand
 
     public string Usage => """
         usage: clickstream up [--data DIR] [--collector-port P] [--dashboard-port Q] [--write-key K] [--simulate RATE]
-                              [--trigger T] [--watermark D]
+                              [--trigger T] [--watermark D] [--checkpoint DIR|s3://B/P] [--lake DIR|s3://B/P]
+                              [--store FILE|dynamodb://TABLE]
 
         Starts the collector, the streaming job and the dashboard in one process and prints their URLs. Layout under
         DIR (default ./data): landing/ (collector → job), checkpoint/, aggregates.db, lake/events, lake/quarantine.
@@ -40,6 +42,12 @@ internal sealed class UpCommand : ICommand
           --simulate RATE       also post generated events to the collector at RATE events/s
           --trigger T           the job's trigger interval (default 2s)
           --watermark D         the job's event-time watermark delay (default 10m)
+          --checkpoint LOC      the job's checkpoint: a folder or an S3 prefix (default DIR/checkpoint)
+          --lake LOC            the lake: a folder or an S3 prefix holding events/ and quarantine/ (default DIR/lake)
+          --store LOC           the aggregate store: a SQLite file or dynamodb://TABLE (default DIR/aggregates.db)
+
+        S3 and DynamoDB locations use the standard AWS settings (AWS_REGION, AWS_PROFILE or the default credential
+        chain, AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL_DYNAMODB for emulators); they are checked before anything starts.
         """;
 
     public async Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellationToken)
@@ -51,13 +59,16 @@ internal sealed class UpCommand : ICommand
         var rate = args.Double("simulate", 0, 0, 1_000_000);
         var trigger = args.String("trigger") ?? "2s";
         var watermark = args.String("watermark") ?? "10m";
+        var checkpointOption = args.String("checkpoint");
+        var lakeOption = args.String("lake");
+        var storeOption = args.String("store");
         args.EnsureAllUsed();
 
         var keys = ParseKeys(keyText);
         var landing = Path.Combine(data, "landing");
-        var checkpoint = Path.Combine(data, "checkpoint");
-        var store = Path.Combine(data, "aggregates.db");
-        var lake = Path.Combine(data, "lake");
+        var checkpoint = checkpointOption ?? Path.Combine(data, "checkpoint");
+        var store = storeOption ?? Path.Combine(data, "aggregates.db");
+        var lake = lakeOption ?? Path.Combine(data, "lake");
         Directory.CreateDirectory(landing);
         var console = TextWriter.Synchronized(output);
 
@@ -90,7 +101,7 @@ internal sealed class UpCommand : ICommand
                 clickstream up: data in {data}
                   collector  {new Uri(collector.Url, "v1/events")}   write key{(keys.Count > 1 ? "s" : "")}: {string.Join(", ", keys.Select(k => keys.Count > 1 ? $"{k.App}={k.Key}" : k.Key))}
                   dashboard  {dashboard.Url}
-                  lake       {Path.Combine(lake, "events")}, {Path.Combine(lake, "quarantine")}
+                  lake       {Location.Parse("--lake", lake).Child("events")}, {Location.Parse("--lake", lake).Child("quarantine")}
                   simulator  {(rate > 0 ? $"{rate:N0} events/s" : "off (--simulate RATE)")}
                 Ctrl-C stops everything.
                 """));
