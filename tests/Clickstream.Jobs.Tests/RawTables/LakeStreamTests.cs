@@ -126,12 +126,13 @@ public sealed class LakeStreamTests
     }
 
     [Fact]
-    public async Task Stream_LakeOnAnObjectStoreUri_IsAUsageError()
+    public async Task Stream_LakeOnAnUnsupportedUri_IsAUsageError()
     {
         using var folder = new TempFolder("lake-uri");
         Directory.CreateDirectory(folder.PathOf("input"));
         var e = await Assert.ThrowsAsync<Clickstream.Jobs.Cli.UsageException>(() =>
-            JobCommands.TryRunAsync(new StreamCommand(), "--input", folder.PathOf("input"), "--checkpoint", folder.PathOf("c"), "--store", folder.PathOf("s.db"), "--lake", "s3://bucket/lake"));
-        Assert.Contains("local folder", e.Message, StringComparison.Ordinal);
+            JobCommands.TryRunAsync(new StreamCommand(), "--input", folder.PathOf("input"), "--checkpoint", folder.PathOf("c"), "--store", folder.PathOf("s.db"), "--lake", "gs://bucket/lake"));
+        Assert.Contains("--lake gs://bucket/lake: unsupported location (use a local path or s3://bucket/prefix)", e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(folder.PathOf("s.db")), "nothing may be written for a usage error");
     }
 }
