@@ -69,7 +69,7 @@ internal static class ClickstreamProgram
     /// <summary>The checkout's root folder (the one holding Clickstream.sln), found above the test binaries.</summary>
     public static string RepositoryRoot => RootPath.Value;
 
-    internal static string FindRoot()
+    private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

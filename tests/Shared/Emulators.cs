@@ -28,7 +28,7 @@ internal static class Emulators
             return fromEnvironment;
         }
 
-        var up = Path.Combine(ClickstreamProgram.FindRoot(), "tests", "emulators", "up");
+        var up = Path.Combine(ClickstreamProgram.RepositoryRoot, "tests", "emulators", "up");
         var info = new ProcessStartInfo("bash")
         {
             RedirectStandardOutput = true,

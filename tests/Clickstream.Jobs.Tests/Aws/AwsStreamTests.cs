@@ -82,6 +82,39 @@ public sealed class AwsStreamTests
         Assert.False(Directory.Exists(Path.Combine(folder.PathOf("checkpoint"), "offsets")), "no batch may be planned");
     }
 
+    [Theory]
+    [InlineData("credentials", "no AWS credentials found")]
+    [InlineData("endpoint", "cannot be reached")]
+    public async Task Stream_WithoutCredentialsOrEndpoint_FailsAtStartWithOneLine(string broken, string cause)
+    {
+        using var folder = new TempFolder("aws-broken-" + broken);
+        var input = folder.PathOf("input");
+        await JobCommands.GenerateAsync("--out", input, "--events", "100", "--files", "1");
+        AwsTestEnvironment.Ensure();
+        var info = ClickstreamProgram.StartInfo(
+            "stream", "--input", input, "--checkpoint", "s3://some-bucket/cp", "--store", folder.PathOf("store.db"), "--trigger", "available-now");
+        if (broken == "credentials")
+        {
+            info.Environment.Remove("AWS_ACCESS_KEY_ID");
+            info.Environment.Remove("AWS_SECRET_ACCESS_KEY");
+        }
+        else
+        {
+            info.Environment["AWS_ENDPOINT_URL_S3"] = "http://127.0.0.1:1";
+        }
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = await process.StandardOutput.ReadToEndAsync();
+        await ClickstreamProgram.WaitAsync(process, TimeSpan.FromMinutes(1));
+
+        Assert.Equal(1, process.ExitCode);
+        var line = Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("clickstream stream: error: --checkpoint s3://some-bucket/cp: ", line, StringComparison.Ordinal);
+        Assert.Contains(cause, line, StringComparison.Ordinal);
+        Assert.False(File.Exists(folder.PathOf("store.db")), "nothing may be written before the locations are checked");
+    }
+
     [Fact]
     public async Task Stream_WithAMissingCheckpointBucket_FailsAtStartWithOneLine()
     {
