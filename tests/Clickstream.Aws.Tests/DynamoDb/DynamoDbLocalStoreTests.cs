@@ -108,11 +108,11 @@ public sealed class DynamoDbLocalStoreTests
         foreach (var k in new[] { 130, 20, 129 })
         {
             table.CrashAfter(k);
-            await Assert.ThrowsAsync<AwsCallException>(() => Reopen(table, mode).ApplyBatchAsync(batches[1], CancellationToken.None));
+            await Assert.ThrowsAsync<AwsCallException>(() => Reopen(table, mode, writers: 1).ApplyBatchAsync(batches[1], CancellationToken.None));
         }
 
         table.CrashAfter(long.MaxValue);
-        var restarted = Reopen(table, mode);
+        var restarted = Reopen(table, mode, writers: 1);
         Assert.True(await restarted.ApplyBatchAsync(batches[1], CancellationToken.None));
         Assert.True(restarted.Stats.ConditionalSkips > 0, "the replay found ledger rows of batch 1 already added");
 
@@ -132,6 +132,8 @@ public sealed class DynamoDbLocalStoreTests
         return (Reopen(table, mode), table);
     }
 
-    private static DynamoAggregateStore Reopen(RecordingTable table, AbsoluteWriteMode mode) =>
-        new(table, TestBatches.Options(table.Name) with { AbsoluteWrites = mode }, TimeProvider.System);
+    // One writer makes the order of a batch's writes fixed (its absolute rows, then its ledger rows), so a crash after
+    // k writes always lands at the same place; with parallel writers it may fall before any ledger row.
+    private static DynamoAggregateStore Reopen(RecordingTable table, AbsoluteWriteMode mode, int writers = 16) =>
+        new(table, TestBatches.Options(table.Name) with { AbsoluteWrites = mode, MaxConcurrentWrites = writers }, TimeProvider.System);
 }
