@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using Amazon.S3;
 using Clickstream.Jobs.Tests.Support;
 using Xunit.Abstractions;
 
@@ -43,7 +41,7 @@ public sealed class AwsKillRestartTests(ITestOutputHelper output)
             using var process = ClickstreamProgram.Start(killed);
             var stdout = process.StandardOutput.ReadToEndAsync();
             var errors = process.StandardError.ReadToEndAsync();
-            if (await PlansOrExitsAsync(process, s3, bucket, plannedBefore) || await ExitsWithinAsync(process, KillAfterMs[attempt % KillAfterMs.Length]))
+            if (await ProgramProcess.PlansOrExitsAsync(process, () => AwsTestEnvironment.CountAsync(s3, bucket, "checkpoint/offsets"), plannedBefore, RunTimeout, 5) || await ProgramProcess.ExitsWithinAsync(process, KillAfterMs[attempt % KillAfterMs.Length]))
             {
                 await stdout;
                 Assert.True(process.ExitCode == 0, await errors);
@@ -83,30 +81,5 @@ public sealed class AwsKillRestartTests(ITestOutputHelper output)
             rows.Select(r => $"{r["batch_id"]}|{r["source_file"]}|{r["source_offset"]}|{r["reason"]}|{r["raw_text"]}").Order(StringComparer.Ordinal);
         Assert.NotEmpty(expectedBad);
         Assert.Equal(Keys(expectedBad), Keys(actualBad));
-    }
-
-    private static async Task<bool> PlansOrExitsAsync(Process process, IAmazonS3 s3, string bucket, int plannedBefore)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!process.HasExited && await AwsTestEnvironment.CountAsync(s3, bucket, "checkpoint/offsets") <= plannedBefore && deadline.Elapsed < RunTimeout)
-        {
-            await Task.Delay(5);
-        }
-
-        return process.HasExited;
-    }
-
-    private static async Task<bool> ExitsWithinAsync(Process process, int milliseconds)
-    {
-        using var timeout = new CancellationTokenSource(milliseconds);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
     }
 }

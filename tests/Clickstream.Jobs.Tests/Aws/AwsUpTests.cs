@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.RegularExpressions;
 using Amazon.S3;
 using Clickstream.Jobs.Streaming;
 using Clickstream.Jobs.Tests.Support;
@@ -16,7 +14,7 @@ namespace Clickstream.Jobs.Tests.Aws;
 /// reach the DynamoDB store exactly as the same events read from files reach SQLite, each valid event is in the S3
 /// lake once, and SIGTERM stops the stack cleanly.
 /// </summary>
-public sealed partial class AwsUpTests(ITestOutputHelper output)
+public sealed class AwsUpTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
 
@@ -33,16 +31,13 @@ public sealed partial class AwsUpTests(ITestOutputHelper output)
             "up", "--data", folder.PathOf("data"), "--collector-port", "0", "--dashboard-port", "0", "--write-key", "tests=k-9", "--trigger", "1s",
             "--checkpoint", $"s3://{bucket}/checkpoint", "--lake", $"s3://{bucket}/lake", "--store", $"dynamodb://{table}");
         var stderr = up.StandardError.ReadToEndAsync();
-        var collector = await ReadCollectorUrlAsync(up);
+        var collector = await ProgramProcess.ReadCollectorUrlAsync(up, Timeout);
         using (var http = new HttpClient { BaseAddress = collector })
         {
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "k-9");
             foreach (var request in lines.Chunk(200))
             {
-                using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(string.Join('\n', request.Select(Encoding.UTF8.GetString)) + "\n"));
-                content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
-                using var response = await http.PostAsync("v1/events", content);
-                Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+                await ProgramProcess.PostAsync(http, request);
             }
         }
 
@@ -98,22 +93,4 @@ public sealed partial class AwsUpTests(ITestOutputHelper output)
             return 0;
         }
     }
-
-    private static async Task<Uri> ReadCollectorUrlAsync(Process up)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < Timeout)
-        {
-            var line = await up.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("clickstream up exited before printing its URLs");
-            if (CollectorLine().Match(line) is { Success: true } m)
-            {
-                return new Uri(m.Groups[1].Value);
-            }
-        }
-
-        throw new TimeoutException("clickstream up printed no collector URL");
-    }
-
-    [GeneratedRegex(@"collector\s+(http://[^\s]+/)v1/events")]
-    private static partial Regex CollectorLine();
 }

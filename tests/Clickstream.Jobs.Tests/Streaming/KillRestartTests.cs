@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Clickstream.Jobs.Tests.Support;
 using Xunit.Abstractions;
@@ -48,7 +47,7 @@ public sealed class KillRestartTests(ITestOutputHelper output)
             using var process = ClickstreamProgram.Start(killed.Args);
             var stdout = process.StandardOutput.ReadToEndAsync();
             var errors = process.StandardError.ReadToEndAsync();
-            if (await PlansOrExitsAsync(process, killed.Checkpoint, plannedBefore) || await ExitsWithinAsync(process, KillAfterMs[attempt % KillAfterMs.Length]))
+            if (await ProgramProcess.PlansOrExitsAsync(process, () => Task.FromResult(CheckpointReader.OffsetCount(killed.Checkpoint)), plannedBefore, RunTimeout, 2) || await ProgramProcess.ExitsWithinAsync(process, KillAfterMs[attempt % KillAfterMs.Length]))
             {
                 await stdout;
                 Assert.True(process.ExitCode == 0, await errors);
@@ -111,32 +110,6 @@ public sealed class KillRestartTests(ITestOutputHelper output)
     /// <summary>The files of each data batch, by batch id: replays must not change what a batch reads.</summary>
     private static List<(long BatchId, string Files)> DataBatchFiles(string checkpoint) =>
         [.. CheckpointReader.Batches(checkpoint).Where(b => b.Files.Count > 0).Select(b => (b.BatchId, string.Join(",", b.Files)))];
-
-    /// <summary>Waits until the run has planned a new batch (true if it exited first).</summary>
-    private static async Task<bool> PlansOrExitsAsync(Process process, string checkpoint, int plannedBefore)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!process.HasExited && CheckpointReader.OffsetCount(checkpoint) <= plannedBefore && deadline.Elapsed < RunTimeout)
-        {
-            await Task.Delay(2);
-        }
-
-        return process.HasExited;
-    }
-
-    private static async Task<bool> ExitsWithinAsync(Process process, int milliseconds)
-    {
-        using var timeout = new CancellationTokenSource(milliseconds);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
 
     /// <summary>Batches are planned identically in both runs, so each batch's quarantine file is identical too.</summary>
     private static void AssertSameQuarantine(string expectedCheckpoint, string actualCheckpoint)

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text.RegularExpressions;
 using Clickstream.Jobs.Tests.Support;
 using Xunit.Abstractions;
 
@@ -13,7 +11,7 @@ namespace Clickstream.Jobs.Tests.Up;
 /// retrying after a lost answer would) end up in exactly the store that the same events read from files produce;
 /// the retried copies only show as duplicates. SIGTERM stops the whole stack cleanly.
 /// </summary>
-public sealed partial class UpTests(ITestOutputHelper output)
+public sealed class UpTests(ITestOutputHelper output)
 {
     private const int EventsPerRequest = 100;
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
@@ -29,7 +27,7 @@ public sealed partial class UpTests(ITestOutputHelper output)
         var data = folder.PathOf("data");
         using var up = ClickstreamProgram.Start("up", "--data", data, "--collector-port", "0", "--dashboard-port", "0", "--write-key", "tests=k-123", "--trigger", "1s");
         var stderr = up.StandardError.ReadToEndAsync();
-        var collector = await ReadCollectorUrlAsync(up);
+        var collector = await ProgramProcess.ReadCollectorUrlAsync(up, Timeout);
 
         using var http = new HttpClient { BaseAddress = collector };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "k-123");
@@ -38,10 +36,10 @@ public sealed partial class UpTests(ITestOutputHelper output)
         var requests = lines.Chunk(EventsPerRequest).ToList();
         for (var i = 0; i < requests.Count; i++)
         {
-            await PostAsync(http, requests[i]);
+            await ProgramProcess.PostAsync(http, requests[i]);
             if (i % 10 == 3)
             {
-                await PostAsync(http, requests[i]); // the client never saw the 202 and retries the same events
+                await ProgramProcess.PostAsync(http, requests[i]); // the client never saw the 202 and retries the same events
                 retried += requests[i].Length;
                 retriedInvalid += requests[i].Count(l => Clickstream.Jobs.Tests.Streaming.ReferenceParser.Parse(l).Event is null);
             }
@@ -102,37 +100,4 @@ public sealed partial class UpTests(ITestOutputHelper output)
 
     private static long ReadRows(string checkpoint) =>
         File.Exists(Path.Combine(checkpoint, "progress.ndjson")) ? CheckpointReader.ReportedInputRows(checkpoint) : 0;
-
-    private static async Task PostAsync(HttpClient http, byte[][] lines)
-    {
-        var body = new MemoryStream();
-        foreach (var line in lines)
-        {
-            body.Write(line);
-            body.WriteByte((byte)'\n');
-        }
-
-        using var content = new ByteArrayContent(body.ToArray());
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
-        using var response = await http.PostAsync("v1/events", content);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-    }
-
-    private static async Task<Uri> ReadCollectorUrlAsync(Process up)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < Timeout)
-        {
-            var line = await up.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("clickstream up exited before printing its URLs");
-            if (CollectorLine().Match(line) is { Success: true } m)
-            {
-                return new Uri(m.Groups[1].Value);
-            }
-        }
-
-        throw new TimeoutException("clickstream up printed no collector URL");
-    }
-
-    [GeneratedRegex(@"collector\s+(http://[^\s]+/)v1/events")]
-    private static partial Regex CollectorLine();
 }
