@@ -229,19 +229,21 @@ public static class Optimize
             }
         }
 
-        var written = await DataFileWriter.WriteAsync(dataSchema, RowVectors.Build(dataSchema, rows), writerOptions, cancellationToken).ConfigureAwait(false);
-        if (written.RecordCount != rows.Count)
+        var vectors = RowVectors.Build(dataSchema, rows);
+        var newKey = directory + (directory.Length == 0 ? "" : "/") + $"part-00000-{Guid.NewGuid()}-c000.snappy.parquet";
+        DataFileSummary? written = null;
+        var size = await table.Store.WriteIfAbsentAsync(
+            newKey,
+            async (stream, ct) => written = await DataFileWriter.WriteToAsync(dataSchema, vectors, stream, writerOptions, ct).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false)
+            ?? throw new IOException($"{table.Name}: {newKey} already exists");
+        if (written!.RecordCount != rows.Count)
         {
+            // Never committed: the file stays unreferenced and vacuum removes it.
             throw new InvalidOperationException($"the compacted file holds {written.RecordCount} rows instead of {rows.Count}");
         }
 
-        var newKey = directory + (directory.Length == 0 ? "" : "/") + $"part-00000-{Guid.NewGuid()}-c000.snappy.parquet";
-        if (!await table.Store.PutIfAbsentAsync(newKey, written.Content, cancellationToken).ConfigureAwait(false))
-        {
-            throw new IOException($"{table.Name}: {newKey} already exists");
-        }
-
-        var add = new AddAction(DeltaPaths.ToUriPath(newKey), group[0].PartitionValues, written.Content.Length, timestamp, DataChange: false, written.Stats);
+        var add = new AddAction(DeltaPaths.ToUriPath(newKey), group[0].PartitionValues, size, timestamp, DataChange: false, written.Stats);
         return (add, rows.Count);
     }
 

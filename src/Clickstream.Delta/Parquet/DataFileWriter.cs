@@ -30,6 +30,29 @@ public static class DataFileWriter
         DataFileWriterOptions? options = null,
         CancellationToken cancellationToken = default)
     {
+        using var output = new PooledBufferStream();
+        var summary = await WriteToAsync(schema, columns, output, options, cancellationToken).ConfigureAwait(false);
+        return new ParquetDataFile(output.ToArray(), summary.RecordCount, summary.Stats);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="columns"/> as one Parquet file into <paramref name="output"/> (forward-only writes, so
+    /// it may be an upload in progress); the columns are checked before anything is written.
+    /// </summary>
+    /// <param name="schema">The file's columns: the table's schema without its partition columns.</param>
+    /// <param name="columns">The values, one vector per schema field, whose types match the fields' types.</param>
+    /// <param name="output">Where the file goes; left open.</param>
+    /// <param name="options">Row groups, dictionary columns and statistics (default <see cref="DataFileWriterOptions.Default"/>).</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <exception cref="ArgumentException">The columns do not match the schema or the options.</exception>
+    public static async Task<DataFileSummary> WriteToAsync(
+        StructType schema,
+        IReadOnlyList<ColumnVector> columns,
+        Stream output,
+        DataFileWriterOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(columns);
         options ??= DataFileWriterOptions.Default;
@@ -46,7 +69,6 @@ public static class DataFileWriter
             stats[i] = i < indexed ? new ColumnStatistics(columns[i].StatsKind) : null;
         }
 
-        using var output = new PooledBufferStream();
         var parquetOptions = CreateParquetOptions(schema, options);
         var context = new ColumnChunkContext(cancellationToken);
         await using (var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), output, parquetOptions, append: false, cancellationToken).ConfigureAwait(false))
@@ -69,7 +91,7 @@ public static class DataFileWriter
             FooterStatistics.DropStringMinMax(writer);
         }
 
-        return new ParquetDataFile(output.ToArray(), rows, StatsJson.Render(rows, schema, stats));
+        return new DataFileSummary(rows, StatsJson.Render(rows, schema, stats));
     }
 
     private static int Validate(StructType schema, IReadOnlyList<ColumnVector> columns, DataFileWriterOptions options)

@@ -1,3 +1,5 @@
+using Clickstream.Delta.Parquet;
+
 namespace Clickstream.Delta.Storage;
 
 /// <summary>
@@ -18,6 +20,27 @@ public interface IObjectStore
     /// a reader never sees a partial object. Returns false when the key already exists.
     /// </summary>
     Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Put-if-absent for an object that <paramref name="write"/> produces into a forward-only stream, so that a
+    /// large object need not be held whole in memory: a local store writes it straight to a temporary file, S3
+    /// uploads it in parts while it is written. The same guarantees as
+    /// <see cref="PutIfAbsentAsync(string, ReadOnlyMemory{byte}, CancellationToken)"/>; if <paramref name="write"/>
+    /// throws, nothing is stored. Returns the size of the object created, or null when the key already exists.
+    /// This default buffers the content and calls that method.
+    /// </summary>
+    async Task<long?> WriteIfAbsentAsync(string key, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        byte[] content;
+        using (var buffer = new PooledBufferStream())
+        {
+            await write(buffer, cancellationToken).ConfigureAwait(false);
+            content = buffer.ToArray();
+        }
+
+        return await PutIfAbsentAsync(key, content, cancellationToken).ConfigureAwait(false) ? content.Length : null;
+    }
 
     /// <summary>Creates or replaces the object atomically (readers see the old or the new content, never a mix).</summary>
     Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default);

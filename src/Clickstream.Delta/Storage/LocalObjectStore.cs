@@ -74,39 +74,19 @@ public sealed partial class LocalObjectStore : IObjectStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    public async Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+        await WriteIfAbsentAsync(key, (stream, ct) => stream.WriteAsync(content, ct).AsTask(), cancellationToken).ConfigureAwait(false) is not null;
+
+    /// <inheritdoc />
+    /// <remarks>The content goes straight into the temporary file, so memory use does not grow with its size.</remarks>
+    public async Task<long?> WriteIfAbsentAsync(string key, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(write);
         var path = PathOf(key);
-        var tmp = await WriteTemporaryAsync(path, content, cancellationToken).ConfigureAwait(false);
+        var (tmp, size) = await WriteTemporaryAsync(path, write, cancellationToken).ConfigureAwait(false);
         try
         {
-            if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
-            {
-                // Windows: MoveFileEx without MOVEFILE_REPLACE_EXISTING is atomic on NTFS.
-                try
-                {
-                    File.Move(tmp, path, overwrite: false);
-                    return true;
-                }
-                catch (IOException) when (File.Exists(path))
-                {
-                    return false;
-                }
-            }
-
-            if (Link(tmp, path) == 0)
-            {
-                SyncDirectory(Path.GetDirectoryName(path)!);
-                return true;
-            }
-
-            var errno = Marshal.GetLastPInvokeError();
-            if (errno == EEXIST)
-            {
-                return false;
-            }
-
-            throw new IOException($"cannot create {path}: link(2) failed with errno {errno}");
+            return Publish(tmp, path) ? size : null;
         }
         finally
         {
@@ -118,7 +98,7 @@ public sealed partial class LocalObjectStore : IObjectStore
     public async Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
         var path = PathOf(key);
-        var tmp = await WriteTemporaryAsync(path, content, cancellationToken).ConfigureAwait(false);
+        var (tmp, _) = await WriteTemporaryAsync(path, (stream, ct) => stream.WriteAsync(content, ct).AsTask(), cancellationToken).ConfigureAwait(false);
         try
         {
             File.Move(tmp, path, overwrite: true);
@@ -159,24 +139,77 @@ public sealed partial class LocalObjectStore : IObjectStore
         return name.StartsWith('.') && name.EndsWith(".tmp", StringComparison.Ordinal);
     }
 
-    private static async Task<string> WriteTemporaryAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    /// <summary>Links the finished temporary file to its final name unless that exists: true when it was created.</summary>
+    private static bool Publish(string tmp, string path)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            // Windows: MoveFileEx without MOVEFILE_REPLACE_EXISTING is atomic on NTFS.
+            try
+            {
+                File.Move(tmp, path, overwrite: false);
+                return true;
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                return false;
+            }
+        }
+
+        if (Link(tmp, path) == 0)
+        {
+            SyncDirectory(Path.GetDirectoryName(path)!);
+            return true;
+        }
+
+        var errno = Marshal.GetLastPInvokeError();
+        if (errno == EEXIST)
+        {
+            return false;
+        }
+
+        throw new IOException($"cannot create {path}: link(2) failed with errno {errno}");
+    }
+
+    /// <summary>
+    /// Creates a hidden temporary file beside <paramref name="path"/>, lets <paramref name="write"/> fill it and
+    /// flushes it to disk; returns its path and size. If <paramref name="write"/> throws, the file is removed.
+    /// </summary>
+    private static async Task<(string Path, long Size)> WriteTemporaryAsync(string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
         var directory = Path.GetDirectoryName(path)!;
         var tmp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        FileStream file;
         for (var attempt = 0; ; attempt++)
         {
             Directory.CreateDirectory(directory);
             try
             {
-                await using var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: false);
-                await fs.WriteAsync(content, cancellationToken).ConfigureAwait(false);
-                fs.Flush(flushToDisk: true);
-                return tmp;
+                file = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: false);
+                break;
             }
             catch (DirectoryNotFoundException) when (attempt < 3)
             {
                 // A concurrent delete (vacuum) removed the folder as it became empty: create it again.
             }
+        }
+
+        try
+        {
+            long size;
+            await using (file.ConfigureAwait(false))
+            {
+                await write(file, cancellationToken).ConfigureAwait(false);
+                file.Flush(flushToDisk: true);
+                size = file.Length;
+            }
+
+            return (tmp, size);
+        }
+        catch
+        {
+            File.Delete(tmp);
+            throw;
         }
     }
 

@@ -41,16 +41,20 @@ public static class DataFiles
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(partitionValues);
-        var file = await DataFileWriter.WriteAsync(DataSchema(snapshot), columns, options ?? DataFileWriterOptions.Default, cancellationToken).ConfigureAwait(false);
+        var dataSchema = DataSchema(snapshot);
         var directory = DeltaPaths.PartitionDirectories(snapshot.PartitionColumns, partitionValues);
         var name = $"part-00000-{Guid.NewGuid()}-c000.snappy.parquet";
         var key = directory.Length == 0 ? name : directory + "/" + name;
-        if (!await table.Store.PutIfAbsentAsync(key, file.Content, cancellationToken).ConfigureAwait(false))
-        {
-            throw new IOException($"{table.Name}: data file {key} already exists");
-        }
+
+        // The file goes straight into the store (a temporary file locally, parts on S3), never whole in memory.
+        DataFileSummary? summary = null;
+        var size = await table.Store.WriteIfAbsentAsync(
+            key,
+            async (stream, ct) => summary = await DataFileWriter.WriteToAsync(dataSchema, columns, stream, options ?? DataFileWriterOptions.Default, ct).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false)
+            ?? throw new IOException($"{table.Name}: data file {key} already exists");
 
         var values = snapshot.PartitionColumns.ToDictionary(c => c, c => partitionValues.TryGetValue(c, out var v) ? v : null, StringComparer.Ordinal);
-        return new AddAction(DeltaPaths.ToUriPath(key), values, file.Content.Length, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), dataChange, file.Stats);
+        return new AddAction(DeltaPaths.ToUriPath(key), values, size, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), dataChange, summary!.Stats);
     }
 }

@@ -48,6 +48,21 @@ public sealed class LocalObjectStoreTests : ObjectStoreContract, IDisposable
         Assert.False(Directory.Exists(Path.Combine(_root, "day=1")));
         Assert.Equal(Path.Combine(_root, "x", "y"), store.Locate("x/y"));
     }
+
+    [Fact]
+    public async Task StreamedWrites_ThatFailOrLose_LeaveNoTemporaryFileBehind()
+    {
+        var store = new LocalObjectStore(_root);
+        await Assert.ThrowsAsync<InvalidDataException>(() => store.WriteIfAbsentAsync("day=1/a.parquet", async (stream, ct) =>
+        {
+            await stream.WriteAsync(new byte[100_000], ct);
+            throw new InvalidDataException("failed");
+        }));
+        Assert.NotNull(await store.WriteIfAbsentAsync("day=1/b.parquet", (stream, ct) => stream.WriteAsync("b"u8.ToArray(), ct).AsTask()));
+        Assert.Null(await store.WriteIfAbsentAsync("day=1/b.parquet", (stream, ct) => stream.WriteAsync("other"u8.ToArray(), ct).AsTask()));
+        var files = Directory.GetFiles(_root, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(_root, f).Replace('\\', '/'));
+        Assert.Equal(["day=1/b.parquet"], files);
+    }
 }
 
 public sealed class InMemoryObjectStoreTests : ObjectStoreContract
