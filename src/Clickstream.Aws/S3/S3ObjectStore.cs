@@ -1,5 +1,4 @@
 using System.Net;
-using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Clickstream.Delta.Storage;
@@ -11,19 +10,16 @@ namespace Clickstream.Aws.S3;
 /// when the key exists (the commit is lost to another writer) and 409 ConditionalRequestConflict when conditional
 /// writes to the key race (retried, as the SDK does not retry it). Every call runs through <see cref="AwsRetry"/>.
 /// A retried conditional PUT whose first attempt may have landed (its answer was lost) meets 412 from itself: the
-/// object is read back, and the same bytes mean this writer won. Objects above <see cref="MultipartThreshold"/> go
-/// up in parts (the condition then sits on CompleteMultipartUpload, so a lost race still stores nothing). PUTs
-/// replace objects atomically on S3, so readers never see a partial object.
+/// object is read back, and the same bytes mean this writer won. Objects above <see cref="PartSize"/> go up in
+/// parts, streamed while they are written when they come through <see cref="WriteIfAbsentAsync"/> (the condition
+/// then sits on CompleteMultipartUpload, so a lost race still stores nothing, and a completion retried after a
+/// lost answer is recognised by the writer's mark on the object). PUTs and completed uploads replace objects
+/// atomically on S3, so readers never see a partial object.
 /// </summary>
 public sealed class S3ObjectStore : IObjectStore
 {
-    /// <summary>Objects at least this large are uploaded in parts.</summary>
-    public const int MultipartThreshold = 64 * 1024 * 1024;
-
-    /// <summary>The size of one part (S3's minimum is 5 MiB).</summary>
-    public const int PartSize = 16 * 1024 * 1024;
-
-    private const int ParallelParts = 4;
+    /// <summary>Objects larger than this go up in parts of this size (S3's minimum part is 5 MiB).</summary>
+    public const int PartSize = S3UploadStream.PartSize;
 
     private readonly IAmazonS3 _s3;
     private readonly S3Uri _root;
@@ -92,37 +88,40 @@ public sealed class S3ObjectStore : IObjectStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    public Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        var attempts = 0;
-        var created = await _retry.RunAsync($"PUT (if absent) {Locate(key)}", async ct =>
-        {
-            attempts++;
-            try
-            {
-                await UploadAsync(key, content, ifNoneMatch: true, ct).ConfigureAwait(false);
-                return true;
-            }
-            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
-            {
-                return false;
-            }
-        }, cancellationToken).ConfigureAwait(false);
-        if (created || attempts == 1)
-        {
-            return created;
-        }
-
-        // An earlier attempt may have stored the object before its answer was lost.
-        return await ReadAsync(key, cancellationToken).ConfigureAwait(false) is { } existing && existing.AsSpan().SequenceEqual(content.Span);
+        return content.Length <= PartSize
+            ? PutWholeIfAbsentAsync(key, content, cancellationToken)
+            : UploadAsync(key, content, ifNoneMatch: true, cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// The content streams up in parts of <see cref="PartSize"/> while <paramref name="write"/> runs, at most a few
+    /// parts in memory; content that fits in one part goes up as a single conditional PUT.
+    /// </remarks>
+    public async Task<long?> WriteIfAbsentAsync(string key, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        return _retry.RunAsync($"PUT {Locate(key)}", ct => UploadAsync(key, content, ifNoneMatch: false, ct), cancellationToken);
+        ArgumentNullException.ThrowIfNull(write);
+        await using var upload = Open(key, ifNoneMatch: true);
+        await write(upload, cancellationToken).ConfigureAwait(false);
+        return await upload.CompleteAsync(cancellationToken).ConfigureAwait(false) ? upload.Length : null;
+    }
+
+    /// <inheritdoc />
+    public async Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        if (content.Length <= PartSize)
+        {
+            await PutWholeAsync(key, content, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await UploadAsync(key, content, ifNoneMatch: false, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />
@@ -153,14 +152,52 @@ public sealed class S3ObjectStore : IObjectStore
     /// <inheritdoc />
     public string Locate(string key) => $"s3://{_root.Bucket}/{_root.Key(key)}";
 
-    private async Task UploadAsync(string key, ReadOnlyMemory<byte> content, bool ifNoneMatch, CancellationToken cancellationToken)
+    private S3UploadStream Open(string key, bool ifNoneMatch) =>
+        new(_s3, _retry, _root.Bucket, _root.Key(key), ifNoneMatch, ifNoneMatch
+            ? (content, ct) => PutWholeIfAbsentAsync(key, content, ct)
+            : async (content, ct) =>
+            {
+                await PutWholeAsync(key, content, ct).ConfigureAwait(false);
+                return true;
+            });
+
+    private async Task<bool> UploadAsync(string key, ReadOnlyMemory<byte> content, bool ifNoneMatch, CancellationToken cancellationToken)
     {
-        if (content.Length >= MultipartThreshold)
+        await using var upload = Open(key, ifNoneMatch);
+        await upload.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+        return await upload.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool> PutWholeIfAbsentAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var attempts = 0;
+        var created = await _retry.RunAsync($"PUT (if absent) {Locate(key)}", async ct =>
         {
-            await UploadInPartsAsync(key, content, ifNoneMatch, cancellationToken).ConfigureAwait(false);
-            return;
+            attempts++;
+            try
+            {
+                await PutObjectAsync(key, content, ifNoneMatch: true, ct).ConfigureAwait(false);
+                return true;
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
+            {
+                return false;
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        if (created || attempts == 1)
+        {
+            return created;
         }
 
+        // An earlier attempt may have stored the object before its answer was lost.
+        return await ReadAsync(key, cancellationToken).ConfigureAwait(false) is { } existing && existing.AsSpan().SequenceEqual(content.Span);
+    }
+
+    private Task PutWholeAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+        _retry.RunAsync($"PUT {Locate(key)}", ct => PutObjectAsync(key, content, ifNoneMatch: false, ct), cancellationToken);
+
+    private async Task PutObjectAsync(string key, ReadOnlyMemory<byte> content, bool ifNoneMatch, CancellationToken cancellationToken)
+    {
         using var body = AsStream(content);
         var request = new PutObjectRequest
         {
@@ -176,60 +213,6 @@ public sealed class S3ObjectStore : IObjectStore
         }
 
         await _s3.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task UploadInPartsAsync(string key, ReadOnlyMemory<byte> content, bool ifNoneMatch, CancellationToken cancellationToken)
-    {
-        var s3Key = _root.Key(key);
-        var started = await _s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = _root.Bucket, Key = s3Key }, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var count = (content.Length + PartSize - 1) / PartSize;
-            var parts = new PartETag[count];
-            await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = ParallelParts, CancellationToken = cancellationToken }, async (index, ct) =>
-            {
-                var start = index * PartSize;
-                var slice = content.Slice(start, Math.Min(PartSize, content.Length - start));
-                var answer = await _retry.RunAsync($"PUT part {index + 1}/{count} of {Locate(key)}", async partCt =>
-                {
-                    using var body = AsStream(slice);
-                    return await _s3.UploadPartAsync(new UploadPartRequest
-                    {
-                        BucketName = _root.Bucket,
-                        Key = s3Key,
-                        UploadId = started.UploadId,
-                        PartNumber = index + 1,
-                        InputStream = body,
-                        PartSize = slice.Length,
-                    }, partCt).ConfigureAwait(false);
-                }, ct).ConfigureAwait(false);
-                parts[index] = new PartETag(index + 1, answer.ETag);
-            }).ConfigureAwait(false);
-
-            var complete = new CompleteMultipartUploadRequest { BucketName = _root.Bucket, Key = s3Key, UploadId = started.UploadId, PartETags = [.. parts] };
-            if (ifNoneMatch)
-            {
-                complete.IfNoneMatch = "*";
-            }
-
-            await _s3.CompleteMultipartUploadAsync(complete, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            // Parts of an unfinished upload are billed until aborted; the bucket's lifecycle rule is the backstop.
-            try
-            {
-                await _s3.AbortMultipartUploadAsync(_root.Bucket, s3Key, started.UploadId, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (AmazonServiceException)
-            {
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            throw;
-        }
     }
 
     private static MemoryStream AsStream(ReadOnlyMemory<byte> content) =>

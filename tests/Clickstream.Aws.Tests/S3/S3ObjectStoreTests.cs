@@ -15,6 +15,9 @@ public sealed class S3ObjectStoreTests : ObjectStoreContract, IDisposable
 
     public void Dispose() => _s3.Dispose();
 
+    /// <summary>Past two full parts, so streamed writes go up as multipart uploads with a short last part.</summary>
+    protected override int LargeObjectSize => (2 * S3ObjectStore.PartSize) + (5 * 1024 * 1024) + 11;
+
     [Fact]
     public async Task ConditionalRequestConflict_IsRetriedAndTheCommitsLand()
     {
@@ -34,10 +37,26 @@ public sealed class S3ObjectStoreTests : ObjectStoreContract, IDisposable
     }
 
     [Fact]
+    public async Task ConditionalRequestConflict_OnAStreamedDataFile_IsRetriedAndItLandsWhole()
+    {
+        var store = S3Emulator.Store(_s3, S3Emulator.Endpoints.ConflictPrefix);
+        var large = Content(LargeObjectSize, seed: 21);
+        var small = Content(100_000, seed: 22);
+
+        // Each key's first conditional write (CompleteMultipartUpload, then a single PUT) answers 409.
+        Assert.Equal(large.Length, await store.WriteIfAbsentAsync("t/day=1/big.parquet", (stream, ct) => WriteInChunksAsync(stream, large, ct)));
+        Assert.Equal(small.Length, await store.WriteIfAbsentAsync("t/day=1/small.parquet", (stream, ct) => WriteInChunksAsync(stream, small, ct)));
+        Assert.True(store.Retries >= 2, $"retries: {store.Retries}");
+        Assert.Equal(large, await store.ReadAsync("t/day=1/big.parquet"));
+        Assert.Equal(small, await store.ReadAsync("t/day=1/small.parquet"));
+        Assert.Null(await store.WriteIfAbsentAsync("t/day=1/big.parquet", (stream, ct) => WriteInChunksAsync(stream, small, ct)));
+    }
+
+    [Fact]
     public async Task LargeObjects_GoUpInPartsByteExact_AndAConditionalOneLosesCleanly()
     {
         var store = S3Emulator.Store(_s3);
-        var content = new byte[S3ObjectStore.MultipartThreshold + (3 * 1024 * 1024)];
+        var content = new byte[(3 * S3ObjectStore.PartSize) + (3 * 1024 * 1024)];
         new Random(11).NextBytes(content);
         Assert.True(await store.PutIfAbsentAsync("big.parquet", content));
         Assert.Equal(content, await store.ReadAsync("big.parquet"));
