@@ -19,7 +19,7 @@ public static class AwsErrors
         "ProvisionedThroughputExceededException", "RequestLimitExceeded", "RequestThrottled", "SlowDown",
         "BandwidthLimitExceeded", "LimitExceededException", "ConditionalRequestConflict", "OperationAborted", "TransactionInProgressException", "PriorRequestNotComplete",
         "EC2ThrottledException", "RequestTimeout", "RequestTimeoutException", "InternalError", "InternalFailure",
-        "InternalServerError", "ServiceUnavailable", "ServiceUnavailableException",
+        "InternalServerError", "ServiceUnavailable", "ServiceUnavailableException", "KMSThrottlingException",
     };
 
     /// <summary>Classifies <paramref name="error"/>.</summary>

@@ -7,7 +7,7 @@ namespace Clickstream.Aws;
 /// Where and as whom the AWS clients connect, from the standard places only: the region from
 /// <c>AWS_REGION</c> / <c>AWS_DEFAULT_REGION</c> / the profile (the SDK's fallback chain), credentials from the
 /// SDK's default chain (environment, profile, SSO, container and instance roles), and endpoint overrides from
-/// <c>AWS_ENDPOINT_URL_S3</c>, <c>AWS_ENDPOINT_URL_DYNAMODB</c> or <c>AWS_ENDPOINT_URL</c> (as the AWS CLI reads them;
+/// <c>AWS_ENDPOINT_URL_S3</c>, <c>AWS_ENDPOINT_URL_DYNAMODB</c>, <c>AWS_ENDPOINT_URL_KINESIS</c> or <c>AWS_ENDPOINT_URL</c> (as the AWS CLI reads them;
 /// <c>AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true</c> turns them off). An overridden endpoint (an emulator, a VPC
 /// endpoint, MinIO) is addressed path-style.
 /// </summary>
@@ -21,6 +21,9 @@ public sealed record AwsSettings
 
     /// <summary>A DynamoDB endpoint override, or null for AWS's own.</summary>
     public Uri? DynamoDbEndpoint { get; init; }
+
+    /// <summary>A Kinesis endpoint override, or null for AWS's own.</summary>
+    public Uri? KinesisEndpoint { get; init; }
 
     /// <summary>Explicit credentials (tests); null = the SDK's default credential chain.</summary>
     public AWSCredentials? Credentials { get; init; }
@@ -42,6 +45,7 @@ public sealed record AwsSettings
             Region = region is null ? null : RegionEndpoint.GetBySystemName(region),
             S3Endpoint = ignoreEndpoints ? null : Endpoint("AWS_ENDPOINT_URL_S3", get) ?? Endpoint("AWS_ENDPOINT_URL", get),
             DynamoDbEndpoint = ignoreEndpoints ? null : Endpoint("AWS_ENDPOINT_URL_DYNAMODB", get) ?? Endpoint("AWS_ENDPOINT_URL", get),
+            KinesisEndpoint = ignoreEndpoints ? null : Endpoint("AWS_ENDPOINT_URL_KINESIS", get) ?? Endpoint("AWS_ENDPOINT_URL", get),
         };
     }
 

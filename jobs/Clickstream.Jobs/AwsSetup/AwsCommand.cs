@@ -2,6 +2,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Clickstream.Aws;
 using Clickstream.Aws.DynamoDb;
+using Clickstream.Aws.Kinesis;
 using Clickstream.Aws.S3;
 using Clickstream.Jobs.Cli;
 using Clickstream.Jobs.Locations;
@@ -17,20 +18,23 @@ internal sealed class AwsCommand : ICommand
 {
     public string Name => "aws";
 
-    public string Summary => "create the S3 bucket and the DynamoDB aggregate table (emulators and first runs)";
+    public string Summary => "create the S3 bucket, the DynamoDB aggregate table and the Kinesis stream (emulators and first runs)";
 
     public IReadOnlySet<string> Flags { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     public string Usage => """
-        usage: clickstream aws init [--bucket BUCKET] [--table TABLE]
+        usage: clickstream aws init [--bucket BUCKET] [--table TABLE] [--stream STREAM [--shards N]]
 
-        Creates what the pipeline's S3 and DynamoDB locations need, with the standard AWS settings (AWS_REGION,
-        AWS_PROFILE or the default credential chain, AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL_DYNAMODB for emulators).
-        What already exists is kept. Production creates these with infrastructure as code instead.
+        Creates what the pipeline's S3, DynamoDB and Kinesis locations need, with the standard AWS settings
+        (AWS_REGION, AWS_PROFILE or the default credential chain, AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL_DYNAMODB /
+        AWS_ENDPOINT_URL_KINESIS for emulators). What already exists is kept. Production creates these with
+        infrastructure as code instead.
 
           --bucket BUCKET   an S3 bucket for the lake and checkpoints (s3://BUCKET/...), in the configured region
           --table TABLE     a DynamoDB aggregate table (dynamodb://TABLE): on-demand capacity, partition key pk
                             ({metric}#{window_start}), sort key sk (the dimension), TTL enabled
+          --stream STREAM   a Kinesis data stream (kinesis://STREAM), provisioned, waited for until ACTIVE
+          --shards N        its shard count (default 4; 1 MB/s or 1,000 records/s in per shard)
         """;
 
     public async Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellationToken)
@@ -43,10 +47,17 @@ internal sealed class AwsCommand : ICommand
 
         var bucket = args.String("bucket");
         var table = args.String("table");
+        var stream = args.String("stream");
+        var shards = (int)args.Long("shards", 4, min: 1, max: 10_000);
         args.EnsureAllUsed();
-        if (bucket is null && table is null)
+        if (bucket is null && table is null && stream is null)
         {
-            throw new UsageException("name what to create: --bucket BUCKET and/or --table TABLE");
+            throw new UsageException("name what to create: --bucket BUCKET, --table TABLE and/or --stream STREAM");
+        }
+
+        if (stream is not null && !KinesisNames.IsValidStreamName(stream))
+        {
+            throw new UsageException($"--stream {stream}: {KinesisNames.StreamNameRule}");
         }
 
         using var aws = new AwsContext();
@@ -63,6 +74,17 @@ internal sealed class AwsCommand : ICommand
             var client = aws.DynamoDb(name);
             await aws.NewRetry().RunAsync($"create table {name}", ct => DynamoAggregateStore.CreateTableAsync(client, table, ct), cancellationToken);
             await output.WriteLineAsync($"aws init: table {name} ready (on-demand, TTL on)");
+        }
+
+        if (stream is not null)
+        {
+            var name = "kinesis://" + stream;
+            var kinesis = aws.Kinesis(name);
+            var created = await kinesis.CreateStreamAsync(stream, shards, cancellationToken);
+            var summary = await kinesis.WaitUntilActiveAsync(stream, TimeSpan.FromMinutes(5), cancellationToken);
+            await output.WriteLineAsync(created
+                ? $"aws init: stream {name} created ({summary.OpenShardCount} shards, {summary.RetentionHours} h retention)"
+                : $"aws init: stream {name} already exists ({summary.OpenShardCount} open shards, {summary.RetentionHours} h retention)");
         }
 
         return 0;

@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Amazon.S3;
 using Clickstream.Aws;
+using Clickstream.Aws.Kinesis;
 using Clickstream.Aws.Locations;
 
 namespace Clickstream.Jobs.Locations;
@@ -15,6 +16,7 @@ internal sealed class AwsContext : IDisposable
     private readonly Lazy<AwsSettings> _settings;
     private IAmazonS3? _s3;
     private IAmazonDynamoDB? _dynamoDb;
+    private KinesisClient? _kinesis;
 
     public AwsContext(AwsSettings? settings = null, TimeProvider? time = null)
     {
@@ -32,10 +34,13 @@ internal sealed class AwsContext : IDisposable
 
     public IAmazonDynamoDB DynamoDb(string location) => _dynamoDb ??= Create(location, () => AwsClients.DynamoDb(Settings));
 
+    public KinesisClient Kinesis(string location) => _kinesis ??= Create(location, () => new KinesisClient(Settings, NewRetry()));
+
     public void Dispose()
     {
         _s3?.Dispose();
         _dynamoDb?.Dispose();
+        _kinesis?.Dispose();
     }
 
     // Building a client fails without a region (and with a malformed profile): say which location needed it.
