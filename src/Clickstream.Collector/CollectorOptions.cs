@@ -10,6 +10,12 @@ public sealed record CollectorOptions
     /// <summary>The folder that receives the published NDJSON landing files (the stream job's input).</summary>
     public required string SinkDirectory { get; init; }
 
+    /// <summary>
+    /// Makes the sink when the events go somewhere other than the landing folder (a Kinesis stream); null for the
+    /// landing log in <see cref="SinkDirectory"/>. The server owns and disposes what it returns.
+    /// </summary>
+    public Func<IEventSink>? Sink { get; init; }
+
     /// <summary>The address to listen on; loopback unless the host says otherwise.</summary>
     public string Host { get; init; } = "127.0.0.1";
 
@@ -54,7 +60,7 @@ public sealed record CollectorOptions
     /// <summary>Fails with a message naming the first option that cannot work.</summary>
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(SinkDirectory))
+        if (Sink is null && string.IsNullOrWhiteSpace(SinkDirectory))
         {
             throw new ArgumentException("the sink directory is required");
         }

@@ -14,19 +14,21 @@ namespace Clickstream.Collector;
 
 /// <summary>
 /// A running collector: Kestrel serving <c>POST /v1/events</c>, <c>/healthz</c>, <c>/readyz</c> and
-/// <c>/metrics</c>, in front of the landing log in <see cref="CollectorOptions.SinkDirectory"/>. Start it with
-/// <see cref="StartAsync"/>; stopping drains in-flight requests, then writes and publishes the open landing file.
+/// <c>/metrics</c>, in front of the landing log in <see cref="CollectorOptions.SinkDirectory"/> or the sink
+/// <see cref="CollectorOptions.Sink"/> makes. Start it with
+/// <see cref="StartAsync"/>; stopping drains in-flight requests, then writes and publishes the open landing file
+/// (or waits for the sink to store what it holds).
 /// </summary>
 public sealed class CollectorServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly LandingWriter _landing;
+    private readonly IEventSink _sink;
     private int _stopped;
 
-    private CollectorServer(WebApplication app, LandingWriter landing, CollectorMetrics metrics, Uri url)
+    private CollectorServer(WebApplication app, IEventSink sink, CollectorMetrics metrics, Uri url)
     {
         _app = app;
-        _landing = landing;
+        _sink = sink;
         Metrics = metrics;
         Url = url;
     }
@@ -78,21 +80,21 @@ public sealed class CollectorServer : IAsyncDisposable
         var app = builder.Build();
         var metrics = new CollectorMetrics();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Clickstream.Collector");
-        var landing = new LandingWriter(options.SinkDirectory, options.RollBytes, options.RollAge, options.MaxPendingBytes, options.Time, metrics, logger);
+        var sink = options.Sink?.Invoke() ?? new LandingWriter(options.SinkDirectory, options.RollBytes, options.RollAge, options.MaxPendingBytes, options.Time, metrics, logger);
         try
         {
-            Map(app, options, landing, metrics);
+            Map(app, options, sink, metrics);
             await app.StartAsync(cancellationToken);
         }
         catch
         {
-            landing.Dispose();
+            await sink.DisposeAsync();
             await app.DisposeAsync();
             throw;
         }
 
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new CollectorServer(app, landing, metrics, new Uri(bound.EndsWith('/') ? bound : bound + "/"));
+        return new CollectorServer(app, sink, metrics, new Uri(bound.EndsWith('/') ? bound : bound + "/"));
     }
 
     /// <summary>Stops accepting requests, lets in-flight ones finish, then publishes the open landing file.</summary>
@@ -109,7 +111,7 @@ public sealed class CollectorServer : IAsyncDisposable
         }
         finally
         {
-            _landing.Dispose();
+            await _sink.DisposeAsync();
         }
     }
 
@@ -120,7 +122,7 @@ public sealed class CollectorServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private static void Map(WebApplication app, CollectorOptions options, LandingWriter landing, CollectorMetrics metrics)
+    private static void Map(WebApplication app, CollectorOptions options, IEventSink sink, CollectorMetrics metrics)
     {
         app.UseCors(policy =>
         {
@@ -139,24 +141,26 @@ public sealed class CollectorServer : IAsyncDisposable
                 .SetPreflightMaxAge(TimeSpan.FromHours(1));
         });
 
-        var ingest = new IngestEndpoint(options, landing, metrics);
+        var ingest = new IngestEndpoint(options, sink, metrics);
         app.MapPost("/v1/events", ingest.HandleAsync);
         app.MapGet("/healthz", (HttpContext context) => context.Response.WriteAsync("ok\n"));
         app.MapGet("/readyz", (HttpContext context) =>
         {
-            if (landing.IsHealthy)
+            if (sink.IsHealthy)
             {
                 return context.Response.WriteAsync("ready\n");
             }
 
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = "1";
-            return context.Response.WriteAsync("the landing log cannot write\n");
+            return context.Response.WriteAsync($"the sink ({sink.Description}) cannot make events durable\n");
         });
         app.MapGet("/metrics", (HttpContext context) =>
         {
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-            return context.Response.WriteAsync(metrics.Render());
+            var text = new System.Text.StringBuilder(metrics.Render());
+            sink.WriteMetrics(text);
+            return context.Response.WriteAsync(text.ToString());
         });
     }
 }

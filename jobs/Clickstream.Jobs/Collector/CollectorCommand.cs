@@ -1,5 +1,8 @@
+using Clickstream.Aws;
+using Clickstream.Aws.Kinesis;
 using Clickstream.Collector;
 using Clickstream.Jobs.Cli;
+using Clickstream.Jobs.Locations;
 
 namespace Clickstream.Jobs.Collector;
 
@@ -16,7 +19,7 @@ internal sealed class CollectorCommand : ICommand
     public IReadOnlySet<string> Flags { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     public string Usage => """
-        usage: clickstream collector --write-key APP=KEY[,APP=KEY...] [--sink DIR] [--port P] [--host ADDR]
+        usage: clickstream collector --write-key APP=KEY[,APP=KEY...] [--sink DIR|kinesis://STREAM] [--port P] [--host ADDR]
                                      [--roll-mb N] [--roll-seconds S] [--allowed-origins URL[,URL...]]
 
         Serves POST /v1/events (JSON array or NDJSON, optionally gzip; Authorization: Bearer KEY), /healthz,
@@ -26,6 +29,8 @@ internal sealed class CollectorCommand : ICommand
 
           --write-key K       app=key pairs, comma-separated; or set CLICKSTREAM_WRITE_KEYS (both are merged)
           --sink DIR          landing folder (default ./landing)
+          --sink kinesis://S  put the events into Kinesis stream S instead (partition key user_id, events of
+                              one user packed into one record); 202 then means every event is in Kinesis
           --port P            TCP port (default 8080; 0 picks a free one)
           --host ADDR         address to bind (default 127.0.0.1)
           --roll-mb N         publish the open file at this size (default 64)
@@ -36,9 +41,18 @@ internal sealed class CollectorCommand : ICommand
     public async Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellationToken)
     {
         var options = ReadOptions(args, Environment.GetEnvironmentVariable(WriteKeysVariable));
+        using var aws = new AwsContext();
+        var destination = $"landing files in {Path.GetFullPath(options.SinkDirectory)}";
+        if (KinesisNames.IsStreamLocation(options.SinkDirectory))
+        {
+            var (sink, summary) = await OpenKinesisSinkAsync(aws, options.SinkDirectory, cancellationToken);
+            options = options with { Sink = () => sink };
+            destination = $"events to {options.SinkDirectory} ({summary.OpenShardCount} open shards)";
+        }
+
         await using var server = await StartAsync(options, cancellationToken);
         var apps = string.Join(", ", options.WriteKeys.Select(k => k.App).Distinct(StringComparer.Ordinal));
-        await output.WriteLineAsync($"collector listening on {server.Url} (apps: {apps}); landing files in {Path.GetFullPath(options.SinkDirectory)}");
+        await output.WriteLineAsync($"collector listening on {server.Url} (apps: {apps}); {destination}");
         await output.FlushAsync(CancellationToken.None);
         try
         {
@@ -50,8 +64,38 @@ internal sealed class CollectorCommand : ICommand
         }
 
         await server.StopAsync(CancellationToken.None);
-        await output.WriteLineAsync("collector stopped; open landing file published");
+        await output.WriteLineAsync(options.Sink is null ? "collector stopped; open landing file published" : "collector stopped; every accepted event is in Kinesis");
         return 0;
+    }
+
+    /// <summary>
+    /// Checks that the stream exists and takes writes (one line naming it otherwise, before the port is bound) and
+    /// makes the Kinesis sink.
+    /// </summary>
+    internal static async Task<(KinesisEventSink Sink, KinesisStreamSummary Summary)> OpenKinesisSinkAsync(AwsContext aws, string location, CancellationToken cancellationToken)
+    {
+        var stream = KinesisNames.ParseStreamLocation(location);
+        var client = aws.Kinesis(location);
+        KinesisStreamSummary summary;
+        try
+        {
+            summary = await client.DescribeStreamSummaryAsync(stream, cancellationToken);
+        }
+        catch (AwsCallException e) when (e.InnerException is KinesisServiceException { ErrorCode: "ResourceNotFoundException" })
+        {
+            throw new AwsLocationException($"{location}: the stream {stream} does not exist (create it with `clickstream aws init --stream {stream}` or infrastructure as code)", e);
+        }
+        catch (AwsCallException e)
+        {
+            throw new AwsLocationException($"{location}: {e.Message}", e);
+        }
+
+        if (summary.Status is not ("ACTIVE" or "UPDATING"))
+        {
+            throw new AwsLocationException($"{location}: the stream is {summary.Status}; it takes writes only when ACTIVE or UPDATING");
+        }
+
+        return (new KinesisEventSink(new KinesisLineProducer(client, stream)), summary);
     }
 
     internal static CollectorOptions ReadOptions(CommandLine args, string? environmentKeys)

@@ -26,6 +26,12 @@ public sealed class KinesisClient : IDisposable
 
     /// <summary>A client for <paramref name="settings"/>.</summary>
     public KinesisClient(AwsSettings settings, AwsRetry retry)
+        : this(settings, retry, null)
+    {
+    }
+
+    /// <summary>A client whose requests go through <paramref name="transport"/> (fault injection in tests).</summary>
+    internal KinesisClient(AwsSettings settings, AwsRetry retry, HttpMessageHandler? transport)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(retry);
@@ -33,7 +39,7 @@ public sealed class KinesisClient : IDisposable
             ?? throw new AmazonClientException("no AWS region is configured (set AWS_REGION or a profile's region)");
         var credentials = settings.Credentials ?? DefaultAWSCredentialsIdentityResolver.GetCredentials();
         _endpoint = settings.KinesisEndpoint ?? new Uri($"https://kinesis.{region.SystemName}.{region.PartitionDnsSuffix ?? "amazonaws.com"}/");
-        var transport = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), MaxConnectionsPerServer = 64 };
+        transport ??= new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), MaxConnectionsPerServer = 64 };
         _http = new HttpClient(new SigV4SigningHandler(credentials, region, "kinesis", transport)) { Timeout = TimeSpan.FromSeconds(30) };
         _retry = retry;
     }

@@ -1,28 +1,27 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json;
-using Clickstream.Collector.Landing;
 using Clickstream.Collector.Metrics;
 using Microsoft.AspNetCore.Http;
 
 namespace Clickstream.Collector.Ingest;
 
 /// <summary>
-/// <c>POST /v1/events</c>: authenticate, read the body within the limits, split it into landed lines, append them
-/// to the landing log and answer 202 only once they are fsync'd. Every refusal has a reason, a counter and a JSON
+/// <c>POST /v1/events</c>: authenticate, read the body within the limits, split it into landed lines, hand them
+/// to the sink and answer 202 only once they are durable (fsync'd, or stored in Kinesis). Every refusal has a reason, a counter and a JSON
 /// body <c>{"error": reason, "message": text}</c>.
 /// </summary>
 internal sealed class IngestEndpoint
 {
     private readonly CollectorOptions _options;
-    private readonly LandingWriter _landing;
+    private readonly IEventSink _sink;
     private readonly CollectorMetrics _metrics;
     private readonly WriteKeyAuthenticator _authenticator;
 
-    public IngestEndpoint(CollectorOptions options, LandingWriter landing, CollectorMetrics metrics)
+    public IngestEndpoint(CollectorOptions options, IEventSink sink, CollectorMetrics metrics)
     {
         _options = options;
-        _landing = landing;
+        _sink = sink;
         _metrics = metrics;
         _authenticator = new WriteKeyAuthenticator(options.WriteKeys);
     }
@@ -99,9 +98,9 @@ internal sealed class IngestEndpoint
         {
             try
             {
-                await _landing.AppendAsync(output.WrittenSpan).WaitAsync(_options.DurabilityTimeout, _options.Time);
+                await _sink.AppendAsync(output.WrittenSpan).WaitAsync(_options.DurabilityTimeout, _options.Time);
             }
-            catch (Exception e) when (e is LandingUnavailableException or TimeoutException)
+            catch (Exception e) when (e is SinkUnavailableException or TimeoutException)
             {
                 context.Response.Headers.RetryAfter = "1";
                 await RejectAsync(context, RejectReason.Unavailable, "the events could not be made durable; retry the same request later");

@@ -11,7 +11,7 @@ namespace Clickstream.Collector.Landing;
 /// acknowledged by one fsync. The flusher alone owns the file: it opens it lazily, rolls it by size and age, and
 /// publishes it by an atomic rename to a visible name.
 /// </summary>
-internal sealed class LandingWriter : IDisposable
+internal sealed class LandingWriter : IEventSink, IDisposable
 {
     private readonly string _directory;
     private readonly long _rollBytes;
@@ -54,12 +54,15 @@ internal sealed class LandingWriter : IDisposable
         _flusher.Start();
     }
 
+    /// <inheritdoc />
+    public string Description => _directory;
+
     /// <summary>False after a failed write until a later write succeeds.</summary>
     public bool IsHealthy => _healthy && !_closing;
 
     /// <summary>
     /// Appends complete NDJSON lines; the task completes once they are fsync'd, or fails with
-    /// <see cref="LandingUnavailableException"/>.
+    /// <see cref="SinkUnavailableException"/>.
     /// </summary>
     public Task AppendAsync(ReadOnlySpan<byte> lines)
     {
@@ -67,12 +70,12 @@ internal sealed class LandingWriter : IDisposable
         {
             if (_closing)
             {
-                return Task.FromException(new LandingUnavailableException("the collector is shutting down"));
+                return Task.FromException(new SinkUnavailableException("the collector is shutting down"));
             }
 
             if (_pending.WrittenCount + lines.Length > _maxPendingBytes)
             {
-                return Task.FromException(new LandingUnavailableException("the landing buffer is full"));
+                return Task.FromException(new SinkUnavailableException("the landing buffer is full"));
             }
 
             lines.CopyTo(_pending.GetSpan(lines.Length));
@@ -85,6 +88,13 @@ internal sealed class LandingWriter : IDisposable
 
             return _pendingBatch.Task;
         }
+    }
+
+    /// <inheritdoc cref="Dispose" />
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Writes what is pending, publishes the open file and stops the flusher.</summary>
@@ -171,7 +181,7 @@ internal sealed class LandingWriter : IDisposable
         {
             _healthy = false;
             _logger.LogError(e, "Writing the landing file failed; the waiting requests get 503");
-            batch.TrySetException(new LandingUnavailableException("the events could not be written to the landing file", e));
+            batch.TrySetException(new SinkUnavailableException("the events could not be written to the landing file", e));
             AbandonFile(durableLength);
         }
     }

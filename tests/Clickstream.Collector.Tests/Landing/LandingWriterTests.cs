@@ -126,7 +126,7 @@ public sealed class LandingWriterTests : IDisposable
 
         var task = writer.AppendAsync("{}\n"u8);
 
-        Assert.IsType<LandingUnavailableException>(task.Exception?.InnerException);
+        Assert.IsType<SinkUnavailableException>(task.Exception?.InnerException);
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public sealed class LandingWriterTests : IDisposable
 
         var task = writer.AppendAsync(new byte[17]);
 
-        await Assert.ThrowsAsync<LandingUnavailableException>(() => task);
+        await Assert.ThrowsAsync<SinkUnavailableException>(() => task);
     }
 
     private LandingWriter NewWriter(long rollBytes, TimeSpan rollAge, CollectorMetrics? metrics = null, int maxPendingBytes = 1 << 20) =>
