@@ -109,6 +109,17 @@ public sealed record QueryProgress
                 WriteOffset(w, "endOffset", s.EndOffset);
                 WriteOffset(w, "latestOffset", s.LatestOffset);
                 w.WriteNumber("numInputRows", s.NumInputRows);
+                if (s.Metrics is { Count: > 0 } metrics)
+                {
+                    w.WriteStartObject("metrics");
+                    foreach (var (name, value) in metrics.OrderBy(m => m.Key, StringComparer.Ordinal))
+                    {
+                        w.WriteString(name, value);
+                    }
+
+                    w.WriteEndObject();
+                }
+
                 w.WriteEndObject();
             }
 
@@ -165,4 +176,8 @@ public sealed record QueryProgress
 }
 
 /// <summary>A source's part of <see cref="QueryProgress"/>.</summary>
-public sealed record SourceProgress(string Description, string? StartOffset, string? EndOffset, string? LatestOffset, long NumInputRows);
+public sealed record SourceProgress(string Description, string? StartOffset, string? EndOffset, string? LatestOffset, long NumInputRows)
+{
+    /// <summary>Source-specific figures (<see cref="Sources.ISourceMetrics"/>), written as <c>metrics</c> when present.</summary>
+    public IReadOnlyDictionary<string, string>? Metrics { get; init; }
+}

@@ -402,7 +402,7 @@ public sealed class StreamingQuery : IDisposable
             var (node, runtime) = _runtime.Sources[i];
             var rows = isDataBatch ? runtime.RowsRead : 0;
             inputRows += rows;
-            sources.Add(new SourceProgress(node.Description, start[i], end[i], end[i], rows));
+            sources.Add(new SourceProgress(node.Description, start[i], end[i], end[i], rows) { Metrics = runtime.Metrics });
         }
 
         var eventTime = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -15,6 +15,9 @@ internal interface ISourceRuntime : IDisposable
 {
     long RowsRead { get; }
 
+    /// <summary>The reader's own figures (<see cref="ISourceMetrics"/>), or null.</summary>
+    IReadOnlyDictionary<string, string>? Metrics { get; }
+
     string? LatestOffset(string? start);
 
     /// <summary>Plans the batch's splits; returns how many there are.</summary>

@@ -30,6 +30,8 @@ public sealed class SourceNode<T> : DataStream<T>, ISourceNode
 
         public long RowsRead { get; private set; }
 
+        public IReadOnlyDictionary<string, string>? Metrics => Reader is ISourceMetrics m ? new Dictionary<string, string>(m.Metrics, StringComparer.Ordinal) : null;
+
         public string? LatestOffset(string? start) => Reader!.LatestOffset(start);
 
         public void Commit(string end) => Reader!.Commit(end);

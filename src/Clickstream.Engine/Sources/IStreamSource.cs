@@ -38,6 +38,16 @@ public interface IStreamSourceReader<T> : IDisposable
     void FreezeAvailableData();
 }
 
+/// <summary>
+/// A reader that reports source-specific figures in each batch's progress (Spark's <c>SourceProgress.metrics</c>,
+/// e.g. how far a stream reader is behind the tip).
+/// </summary>
+public interface ISourceMetrics
+{
+    /// <summary>The figures as of the latest <see cref="IStreamSourceReader{T}.LatestOffset"/> call.</summary>
+    IReadOnlyDictionary<string, string> Metrics { get; }
+}
+
 /// <summary>One independently readable piece of a batch (a file, a byte range, a shard range).</summary>
 /// <typeparam name="T">The row type the source produces.</typeparam>
 public interface ISourceSplit<T>
