@@ -1,4 +1,3 @@
-using Clickstream.Aws;
 using Clickstream.Aws.Kinesis;
 using Clickstream.Collector;
 using Clickstream.Jobs.Cli;
@@ -68,33 +67,10 @@ internal sealed class CollectorCommand : ICommand
         return 0;
     }
 
-    /// <summary>
-    /// Checks that the stream exists and takes writes (one line naming it otherwise, before the port is bound) and
-    /// makes the Kinesis sink.
-    /// </summary>
+    /// <summary>Checks the stream (one line naming it otherwise, before the port is bound) and makes the Kinesis sink.</summary>
     internal static async Task<(KinesisEventSink Sink, KinesisStreamSummary Summary)> OpenKinesisSinkAsync(AwsContext aws, string location, CancellationToken cancellationToken)
     {
-        var stream = KinesisNames.ParseStreamLocation(location);
-        var client = aws.Kinesis(location);
-        KinesisStreamSummary summary;
-        try
-        {
-            summary = await client.DescribeStreamSummaryAsync(stream, cancellationToken);
-        }
-        catch (AwsCallException e) when (e.InnerException is KinesisServiceException { ErrorCode: "ResourceNotFoundException" })
-        {
-            throw new AwsLocationException($"{location}: the stream {stream} does not exist (create it with `clickstream aws init --stream {stream}` or infrastructure as code)", e);
-        }
-        catch (AwsCallException e)
-        {
-            throw new AwsLocationException($"{location}: {e.Message}", e);
-        }
-
-        if (summary.Status is not ("ACTIVE" or "UPDATING"))
-        {
-            throw new AwsLocationException($"{location}: the stream is {summary.Status}; it takes writes only when ACTIVE or UPDATING");
-        }
-
+        var (client, stream, summary) = await KinesisLocation.OpenAsync(aws, location, cancellationToken);
         return (new KinesisEventSink(new KinesisLineProducer(client, stream)), summary);
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Clickstream.Aws.Kinesis;
 using Clickstream.Engine.Checkpointing;
 using Clickstream.Engine.Execution;
 using Clickstream.Engine.Sinks;
@@ -25,13 +26,15 @@ internal sealed class StreamCommand : ICommand
     public IReadOnlySet<string> Flags { get; } = new HashSet<string>(StringComparer.Ordinal) { "quiet", "lake-manifests" };
 
     public string Usage => """
-        usage: clickstream stream --input DIR --checkpoint DIR --store FILE|dynamodb://TABLE [options]
+        usage: clickstream stream --input DIR|kinesis://STREAM --checkpoint DIR --store FILE|dynamodb://TABLE [options]
 
         Reads NDJSON event files (optionally .gz) from DIR as they appear, validates and deduplicates the events,
         and keeps one-minute window aggregates in a SQLite or DynamoDB store. Restarting on the same checkpoint continues
         exactly where it stopped; a killed run leaves no partial effect.
 
           --input DIR                  folder of event files (hidden and *.tmp files are ignored)
+          --input kinesis://STREAM     a Kinesis data stream (NDJSON records, as the collector's Kinesis sink
+                                       writes them); every shard is read, a split's children after their parents
           --checkpoint DIR|s3://B/P    checkpoint folder or S3 prefix (offsets, commits, state, progress; the
                                        quarantine too when there is no --lake)
           --store FILE|dynamodb://T    aggregate store: a SQLite file (created if missing) or an existing DynamoDB
@@ -78,7 +81,8 @@ internal sealed class StreamCommand : ICommand
             throw new UsageException("--lake-manifests needs --lake");
         }
 
-        if (!Directory.Exists(input))
+        var fromKinesis = KinesisNames.IsStreamLocation(input);
+        if (!fromKinesis && !Directory.Exists(input))
         {
             throw new UsageException($"input folder {input} does not exist");
         }
@@ -91,6 +95,7 @@ internal sealed class StreamCommand : ICommand
         // Every location is checked before anything is written or the first batch runs: a typo'd bucket or a missing
         // grant is one clear line now, not a failure after the first batch has been planned.
         using var aws = new AwsContext();
+        var kinesis = fromKinesis ? await KinesisLocation.OpenAsync(aws, input, cancellationToken) : default;
         checkpoint.Check(aws, cancellationToken);
         lake?.Check(aws, cancellationToken);
         using var store = AggregateStores.Open(storePath, readOnly: false, cancellationToken: cancellationToken);
@@ -98,7 +103,10 @@ internal sealed class StreamCommand : ICommand
         var checkpointStore = checkpoint.CheckpointStore(aws);
         var lakeSinks = lake is null ? null : LakeSinks.Open(lake, aws, lakeManifests);
         IBatchSink<InvalidRecord> quarantine = lakeSinks?.Quarantine ?? (IBatchSink<InvalidRecord>)new QuarantineSink(new CheckpointFolder(checkpointStore, "quarantine"));
-        var source = new FileSource<JobInput>(input, () => new EventLineDecoder(keepRawLines: lakeSinks is not null), sourceOptions);
+        Func<ILineDecoder<JobInput>> decoder = () => new EventLineDecoder(keepRawLines: lakeSinks is not null);
+        IStreamSource<JobInput> source = fromKinesis
+            ? new KinesisSource<JobInput>(kinesis.Client, kinesis.Stream, decoder, new KinesisSourceOptions { MaxBytesPerTrigger = maxBytes > 0 ? maxBytes : long.MaxValue })
+            : new FileSource<JobInput>(input, decoder, sourceOptions);
         var definition = ClickstreamJob.Build(source, watermarkMs, quarantine, storeSink, lakeSinks?.Events);
 
         long rows = 0;
