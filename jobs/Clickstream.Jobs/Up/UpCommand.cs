@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
+using Clickstream.Aws.Kinesis;
 using Clickstream.Collector;
 using Clickstream.Dashboard;
 using Clickstream.Jobs.Cli;
+using Clickstream.Jobs.Collector;
 using Clickstream.Jobs.Dashboard;
 using Clickstream.Jobs.Locations;
 using Clickstream.Jobs.Streaming;
@@ -28,7 +30,7 @@ internal sealed class UpCommand : ICommand
     public string Usage => """
         usage: clickstream up [--data DIR] [--collector-port P] [--dashboard-port Q] [--write-key K] [--simulate RATE]
                               [--trigger T] [--watermark D] [--checkpoint DIR|s3://B/P] [--lake DIR|s3://B/P]
-                              [--store FILE|dynamodb://TABLE]
+                              [--store FILE|dynamodb://TABLE] [--sink kinesis://STREAM]
 
         Starts the collector, the streaming job and the dashboard in one process and prints their URLs. Layout under
         DIR (default ./data): landing/ (collector → job), checkpoint/, aggregates.db, lake/events, lake/quarantine.
@@ -45,9 +47,12 @@ internal sealed class UpCommand : ICommand
           --checkpoint LOC      the job's checkpoint: a folder or an S3 prefix (default DIR/checkpoint)
           --lake LOC            the lake: a folder or an S3 prefix holding events/ and quarantine/ (default DIR/lake)
           --store LOC           the aggregate store: a SQLite file or dynamodb://TABLE (default DIR/aggregates.db)
+          --sink kinesis://S    the collector puts events into Kinesis stream S and the job reads it, instead of
+                                landing files in DIR/landing
 
         S3 and DynamoDB locations use the standard AWS settings (AWS_REGION, AWS_PROFILE or the default credential
-        chain, AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL_DYNAMODB for emulators); they are checked before anything starts.
+        chain, AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_KINESIS for emulators); they are
+        checked before anything starts.
         """;
 
     public async Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellationToken)
@@ -62,7 +67,12 @@ internal sealed class UpCommand : ICommand
         var checkpointOption = args.String("checkpoint");
         var lakeOption = args.String("lake");
         var storeOption = args.String("store");
+        var sinkOption = args.String("sink");
         args.EnsureAllUsed();
+        if (sinkOption is not null && !KinesisNames.IsStreamLocation(sinkOption))
+        {
+            throw new UsageException($"--sink {sinkOption}: up takes a kinesis://STREAM sink (landing files are its default)");
+        }
 
         var keys = ParseKeys(keyText);
         var landing = Path.Combine(data, "landing");
@@ -73,9 +83,17 @@ internal sealed class UpCommand : ICommand
         var console = TextWriter.Synchronized(output);
 
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var collector = await CollectorServer.StartAsync(
-            new CollectorOptions { SinkDirectory = landing, Port = collectorPort, WriteKeys = keys, RollAge = TimeSpan.FromSeconds(2) },
-            cancellationToken);
+        using var aws = new AwsContext();
+        var collectorOptions = new CollectorOptions { SinkDirectory = landing, Port = collectorPort, WriteKeys = keys, RollAge = TimeSpan.FromSeconds(2) };
+        var input = landing;
+        if (sinkOption is not null)
+        {
+            var (sink, _) = await CollectorCommand.OpenKinesisSinkAsync(aws, sinkOption, cancellationToken);
+            collectorOptions = collectorOptions with { Sink = () => sink };
+            input = sinkOption;
+        }
+
+        var collector = await CollectorServer.StartAsync(collectorOptions, cancellationToken);
         DashboardServer? dashboard = null;
         try
         {
@@ -85,7 +103,7 @@ internal sealed class UpCommand : ICommand
                 cancellationToken);
 
             var streamArgs = CommandLine.Parse(
-                ["--input", landing, "--checkpoint", checkpoint, "--store", store, "--lake", lake, "--trigger", trigger, "--watermark", watermark, "--quiet"],
+                ["--input", input, "--checkpoint", checkpoint, "--store", store, "--lake", lake, "--trigger", trigger, "--watermark", watermark, "--quiet"],
                 new StreamCommand().Flags);
             var stream = Task.Run(() => new StreamCommand().RunAsync(streamArgs, console, stopping.Token), CancellationToken.None);
 
@@ -102,6 +120,7 @@ internal sealed class UpCommand : ICommand
                   collector  {new Uri(collector.Url, "v1/events")}   write key{(keys.Count > 1 ? "s" : "")}: {string.Join(", ", keys.Select(k => keys.Count > 1 ? $"{k.App}={k.Key}" : k.Key))}
                   dashboard  {dashboard.Url}
                   lake       {Location.Parse("--lake", lake).Child("events")}, {Location.Parse("--lake", lake).Child("quarantine")}
+                  stream     {input}
                   simulator  {(rate > 0 ? $"{rate:N0} events/s" : "off (--simulate RATE)")}
                 Ctrl-C stops everything.
                 """));

@@ -18,18 +18,27 @@ public sealed class AwsUpTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
 
-    [Fact]
-    public async Task Up_OnS3AndDynamoDb_StoresWhatTheSameFilesGive()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Up_OnS3AndDynamoDb_StoresWhatTheSameFilesGive(bool throughKinesis)
     {
         using var folder = new TempFolder("aws-up");
         var input = folder.PathOf("input");
         await JobCommands.GenerateAsync("--out", input, "--events", "6000", "--files", "1", "--seed", "31", "--late-rate", "0", "--invalid-rate", "0.01", "--duplicate-rate", "0");
         var lines = EventFiles.InJobOrder(input).SelectMany(EventFiles.ReadLines).Select(l => l.Bytes).ToList();
         var (bucket, table) = await AwsTestEnvironment.CreateAsync("up");
+        string[] sink = [];
+        if (throughKinesis)
+        {
+            // The collector puts the events into Kinesis and the job reads them from there.
+            await JobCommands.RunAsync(new Clickstream.Jobs.AwsSetup.AwsCommand(), "init", "--stream", bucket, "--shards", "3");
+            sink = ["--sink", $"kinesis://{bucket}"];
+        }
 
         using var up = ClickstreamProgram.Start(
-            "up", "--data", folder.PathOf("data"), "--collector-port", "0", "--dashboard-port", "0", "--write-key", "tests=k-9", "--trigger", "1s",
-            "--checkpoint", $"s3://{bucket}/checkpoint", "--lake", $"s3://{bucket}/lake", "--store", $"dynamodb://{table}");
+            ["up", "--data", folder.PathOf("data"), "--collector-port", "0", "--dashboard-port", "0", "--write-key", "tests=k-9", "--trigger", "1s",
+            "--checkpoint", $"s3://{bucket}/checkpoint", "--lake", $"s3://{bucket}/lake", "--store", $"dynamodb://{table}", .. sink]);
         var stderr = up.StandardError.ReadToEndAsync();
         var collector = await ProgramProcess.ReadCollectorUrlAsync(up, Timeout);
         using (var http = new HttpClient { BaseAddress = collector })
@@ -62,6 +71,7 @@ public sealed class AwsUpTests(ITestOutputHelper output)
         Assert.True(up.ExitCode == 0, await stderr);
         Assert.Contains("clickstream up: stopped", stdout, StringComparison.Ordinal);
         Assert.Contains($"s3://{bucket}/lake/events", stdout, StringComparison.Ordinal);
+        Assert.Contains(throughKinesis ? $"stream     kinesis://{bucket}" : "stream     " + folder.PathOf("data"), stdout, StringComparison.Ordinal);
 
         await JobCommands.RunAsync(new StreamCommand(), "--input", input, "--checkpoint", folder.PathOf("reference-checkpoint"), "--store", folder.PathOf("reference.db"), "--trigger", "available-now", "--quiet");
         var since = DateTimeOffset.UtcNow.AddDays(-1);
