@@ -28,6 +28,10 @@ public static class AwsErrors
         ArgumentNullException.ThrowIfNull(error);
         switch (error)
         {
+            case AmazonServiceException { ErrorCode: "LimitExceededException" } quota when quota.Message.Contains("shard limit", StringComparison.OrdinalIgnoreCase):
+                // Kinesis says LimitExceeded both for too many calls (retry) and for the account's shard quota
+                // (no retry will help: it needs a quota increase).
+                return AwsErrorKind.Fatal;
             case AmazonServiceException service:
                 if (service.ErrorCode is { } code && ThrottlingCodes.Contains(code))
                 {

@@ -121,6 +121,13 @@ public sealed class KinesisClientTests : IDisposable
     public void KinesisErrors_AreClassifiedInTheOnePlace(string code, int status, AwsErrorKind kind) =>
         Assert.Equal(kind, AwsErrors.Classify(new KinesisServiceException("m", code, (System.Net.HttpStatusCode)status, null)));
 
+    [Fact]
+    public void TheAccountsShardQuota_IsNotRetried()
+    {
+        var quota = new KinesisServiceException("This request would exceed the shard limit for the account 123 in us-east-1.", "LimitExceededException", System.Net.HttpStatusCode.BadRequest, null);
+        Assert.Equal(AwsErrorKind.Fatal, AwsErrors.Classify(quota));
+    }
+
     [Theory]
     [InlineData("9", "10", -1)]
     [InlineData("49590338271490256608559692538361571095921575989136588898", "49590338271490256608559692538361571095921575989136588899", -1)]
