@@ -37,7 +37,10 @@ internal sealed class KinesisSourceReader<T> : IStreamSourceReader<T>, ISourceMe
             .ToList();
         var cursors = readable.Select(s => Align(s.ShardId, from.Of(s.ShardId)?.SequenceNumber)).ToList();
         var deadline = _time.GetTimestamp() + (long)(_source.Options.FetchBudget.TotalSeconds * _time.TimestampFrequency);
-        Task.WhenAll(cursors.Select(c => Task.Run(() => FetchAsync(c, deadline)))).GetAwaiter().GetResult();
+        // The batch's byte budget is shared by the shards being read, so the read-ahead of all of them together stays
+        // about one batch (a page may overshoot it by up to the 10 MB one GetRecords call returns).
+        var bytesPerShard = Math.Max(1, _source.Options.MaxBytesPerTrigger / Math.Max(1, cursors.Count));
+        Task.WhenAll(cursors.Select(c => Task.Run(() => FetchAsync(c, deadline, bytesPerShard)))).GetAwaiter().GetResult();
 
         var shards = new SortedDictionary<string, KinesisShardPosition>((IDictionary<string, KinesisShardPosition>)from.Shards, StringComparer.Ordinal);
         long bytes = 0;
@@ -93,6 +96,7 @@ internal sealed class KinesisSourceReader<T> : IStreamSourceReader<T>, ISourceMe
             {
                 var records = cursor.Buffer.GetRange(0, index + 1);
                 cursor.Buffer.RemoveRange(0, index + 1);
+                cursor.BufferedBytes -= records.Sum(r => (long)r.Data.Length);
                 cursor.From = last;
                 splits.Add(new KinesisSplit<T>(_source, shardId, after, last, records));
             }
@@ -143,10 +147,11 @@ internal sealed class KinesisSourceReader<T> : IStreamSourceReader<T>, ISourceMe
         return cursor;
     }
 
-    private async Task FetchAsync(Cursor cursor, long deadline)
+    private async Task FetchAsync(Cursor cursor, long deadline, long maxBytes)
     {
         var client = _source.Client;
-        while (!cursor.Drained && cursor.Buffer.Count < _source.Options.MaxRecordsPerShard)
+        // Read-ahead stops at one batch's worth per shard, in records and in bytes, so memory stays bounded.
+        while (!cursor.Drained && cursor.Buffer.Count < _source.Options.MaxRecordsPerShard && cursor.BufferedBytes < maxBytes)
         {
             if (_frozenAt is { } frozen && cursor.Buffer.Count > 0 && cursor.Buffer[^1].ArrivalTime > frozen)
             {
@@ -176,6 +181,7 @@ internal sealed class KinesisSourceReader<T> : IStreamSourceReader<T>, ISourceMe
             }
 
             cursor.Buffer.AddRange(page.Records);
+            cursor.BufferedBytes += page.Records.Sum(r => (long)r.Data.Length);
             cursor.Iterator = page.NextShardIterator;
             cursor.Drained = page.NextShardIterator is null;
             cursor.MillisBehindLatest = page.MillisBehindLatest;
@@ -197,6 +203,9 @@ internal sealed class KinesisSourceReader<T> : IStreamSourceReader<T>, ISourceMe
 
         /// <summary>Records fetched after <see cref="From"/> and not yet planned into a batch.</summary>
         public List<KinesisRecord> Buffer { get; } = [];
+
+        /// <summary>The data bytes in <see cref="Buffer"/>.</summary>
+        public long BufferedBytes { get; set; }
 
         public string? Iterator { get; set; }
 
