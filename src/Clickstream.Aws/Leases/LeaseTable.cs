@@ -202,3 +202,24 @@ public sealed class LeaseTable
         item.TryGetValue(ParentsAttribute, out var parents) && parents.SS is { } list ? [.. list.Order(StringComparer.Ordinal)] : [],
         item.TryGetValue(CheckpointAttribute, out var checkpoint) ? checkpoint.S : ShardLease.TrimHorizon);
 }
+
+/// <summary>Keeping a lease table's leases in step with a Kinesis stream's shards.</summary>
+public static class LeaseSync
+{
+    /// <summary>Creates a lease for every shard of <paramref name="stream"/> that has none (with its parents); returns how many were created.</summary>
+    public static async Task<int> SyncAsync(LeaseTable table, Kinesis.KinesisClient kinesis, string stream, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(kinesis);
+        var created = 0;
+        foreach (var shard in await kinesis.ListShardsAsync(stream, cancellationToken).ConfigureAwait(false))
+        {
+            if (await table.CreateIfAbsentAsync(shard.ShardId, shard.Parents, cancellationToken).ConfigureAwait(false))
+            {
+                created++;
+            }
+        }
+
+        return created;
+    }
+}
