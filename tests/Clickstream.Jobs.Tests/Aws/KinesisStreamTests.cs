@@ -103,6 +103,29 @@ public sealed class KinesisStreamTests : IDisposable
         Assert.Equal(4, JsonDocument.Parse(offsets).RootElement.GetProperty("shards").EnumerateObject().Count());
     }
 
+    [Fact]
+    public async Task ACheckpointOfAnotherStream_IsRefusedWithOneLine()
+    {
+        using var folder = new TempFolder("kinesis-other");
+        var first = "first-" + Guid.NewGuid().ToString("N")[..10];
+        var second = "second-" + Guid.NewGuid().ToString("N")[..10];
+        foreach (var stream in new[] { first, second })
+        {
+            await _kinesis.CreateStreamAsync(stream, 1);
+            await _kinesis.WaitUntilActiveAsync(stream, TimeSpan.FromSeconds(30));
+        }
+
+        await PutAsync(first, [System.Text.Encoding.UTF8.GetBytes("{\"event_id\":\"e1\",\"event_type\":\"page_view\",\"timestamp\":\"2024-03-01T00:00:00Z\",\"user_id\":\"u1\",\"session_id\":\"s1\"}")]);
+        string[] run = ["stream", "--checkpoint", folder.PathOf("checkpoint"), "--store", folder.PathOf("store.db"), "--trigger", "available-now", "--quiet"];
+        var (code, _, stderr) = await ClickstreamProgram.RunAsync(TimeSpan.FromMinutes(2), [.. run, "--input", $"kinesis://{first}"]);
+        Assert.True(code == 0, stderr);
+
+        (code, _, stderr) = await ClickstreamProgram.RunAsync(TimeSpan.FromMinutes(2), [.. run, "--input", $"kinesis://{second}"]);
+        Assert.Equal(1, code);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"the checkpoint's offsets are for Kinesis stream {first}, not {second}; use a new checkpoint for another stream", line, StringComparison.Ordinal);
+    }
+
     private async Task PutAsync(string stream, IReadOnlyList<byte[]> lines)
     {
         await using var producer = new KinesisLineProducer(_kinesis, stream);
