@@ -27,3 +27,13 @@ internal static class KinesisReader
         return all;
     }
 }
+
+/// <summary>Puts NDJSON lines into a stream as the collector does (packed by user), for the tests that read it back.</summary>
+internal static class KinesisWriter
+{
+    public static async Task PutLinesAsync(KinesisClient client, string stream, IReadOnlyList<byte[]> lines, int linesPerBatch = 100)
+    {
+        await using var producer = new KinesisLineProducer(client, stream);
+        await Task.WhenAll(lines.Chunk(linesPerBatch).Select(chunk => producer.PutAsync(chunk.SelectMany(l => l.Append((byte)'\n')).ToArray())));
+    }
+}

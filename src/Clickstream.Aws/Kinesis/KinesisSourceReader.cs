@@ -75,7 +75,7 @@ internal sealed class KinesisSourceReader<T> : IStreamSourceReader<T>, ISourceMe
             ["avgMillisBehindLatest"] = behind.Average().ToString("F0", CultureInfo.InvariantCulture),
         };
         var end = new KinesisSourceOffset(_source.Stream, shards).ToJson();
-        return start is not null && end == from.ToJson() ? start : (shards.Count == 0 ? start : end);
+        return end == from.ToJson() ? start : end;
     }
 
     public IReadOnlyList<ISourceSplit<T>> PlanSplits(string? start, string end)

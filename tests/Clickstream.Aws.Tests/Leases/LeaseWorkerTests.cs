@@ -90,11 +90,17 @@ public sealed class LeaseWorkerTests : IDisposable
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var patience = new CancellationTokenSource(Patience);
         while (!condition())
         {
-            Assert.True(clock.Elapsed < Patience, $"not within {Patience.TotalSeconds} s: {what}");
-            await Task.Delay(50);
+            try
+            {
+                await Task.Delay(50, patience.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"not within {Patience.TotalSeconds} s: {what}");
+            }
         }
     }
 }

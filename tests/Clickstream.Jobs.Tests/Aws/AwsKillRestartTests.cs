@@ -34,25 +34,13 @@ public sealed class AwsKillRestartTests(ITestOutputHelper output)
 
         string[] killed = [.. common, "--checkpoint", $"s3://{bucket}/checkpoint", "--store", $"dynamodb://{table}", "--lake", $"s3://{bucket}/lake"];
         using var s3 = AwsTestEnvironment.S3();
-        var commitsAtKill = new List<int>();
-        for (var attempt = 0; commitsAtKill.Count < MinimumKills && attempt < 6 * MinimumKills; attempt++)
-        {
-            var plannedBefore = await AwsTestEnvironment.CountAsync(s3, bucket, "checkpoint/offsets");
-            using var process = ClickstreamProgram.Start(killed);
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var errors = process.StandardError.ReadToEndAsync();
-            if (await ProgramProcess.PlansOrExitsAsync(process, () => AwsTestEnvironment.CountAsync(s3, bucket, "checkpoint/offsets"), plannedBefore, RunTimeout, 5) || await ProgramProcess.ExitsWithinAsync(process, KillAfterMs[attempt % KillAfterMs.Length]))
-            {
-                await stdout;
-                Assert.True(process.ExitCode == 0, await errors);
-                continue;
-            }
-
-            process.Kill(); // SIGKILL: no chance to clean up.
-            await process.WaitForExitAsync();
-            await Task.WhenAll(stdout, errors);
-            commitsAtKill.Add(await AwsTestEnvironment.CountAsync(s3, bucket, "checkpoint/commits"));
-        }
+        var commitsAtKill = await ProgramProcess.KillRepeatedlyAsync(
+            killed,
+            () => AwsTestEnvironment.CountAsync(s3, bucket, "checkpoint/offsets"),
+            () => AwsTestEnvironment.CountAsync(s3, bucket, "checkpoint/commits"),
+            MinimumKills,
+            KillAfterMs,
+            RunTimeout);
 
         var (finalCode, _, finalErrors) = await ClickstreamProgram.RunAsync(RunTimeout, killed);
         Assert.True(finalCode == 0, finalErrors);

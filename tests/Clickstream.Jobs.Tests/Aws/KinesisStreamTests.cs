@@ -126,11 +126,7 @@ public sealed class KinesisStreamTests : IDisposable
         Assert.Contains($"the checkpoint's offsets are for Kinesis stream {first}, not {second}; use a new checkpoint for another stream", line, StringComparison.Ordinal);
     }
 
-    private async Task PutAsync(string stream, IReadOnlyList<byte[]> lines)
-    {
-        await using var producer = new KinesisLineProducer(_kinesis, stream);
-        await Task.WhenAll(lines.Chunk(200).Select(chunk => producer.PutAsync(chunk.SelectMany(l => l.Append((byte)'\n')).ToArray())));
-    }
+    private Task PutAsync(string stream, IReadOnlyList<byte[]> lines) => KinesisWriter.PutLinesAsync(_kinesis, stream, lines, linesPerBatch: 200);
 
     private static string Midpoint(KinesisShard shard) =>
         ((System.Numerics.BigInteger.Parse(shard.StartingHashKey, System.Globalization.CultureInfo.InvariantCulture) + System.Numerics.BigInteger.Parse(shard.EndingHashKey, System.Globalization.CultureInfo.InvariantCulture)) / 2).ToString(System.Globalization.CultureInfo.InvariantCulture);

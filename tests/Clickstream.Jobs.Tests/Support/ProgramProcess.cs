@@ -35,6 +35,37 @@ internal static partial class ProgramProcess
         return process.HasExited;
     }
 
+    /// <summary>
+    /// Starts <c>clickstream</c> with <paramref name="args"/> again and again, SIGKILLing each run
+    /// <paramref name="killAfterMs"/> (cycled) after it planned a new batch, until <paramref name="kills"/> runs were
+    /// killed mid-way (or 6 × as many attempts); runs that finish first must exit 0. Returns the commits counted at
+    /// each kill.
+    /// </summary>
+    public static async Task<List<int>> KillRepeatedlyAsync(string[] args, Func<Task<int>> planned, Func<Task<int>> commits, int kills, int[] killAfterMs, TimeSpan timeout)
+    {
+        var commitsAtKill = new List<int>();
+        for (var attempt = 0; commitsAtKill.Count < kills && attempt < 6 * kills; attempt++)
+        {
+            var plannedBefore = await planned();
+            using var process = ClickstreamProgram.Start(args);
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var errors = process.StandardError.ReadToEndAsync();
+            if (await PlansOrExitsAsync(process, planned, plannedBefore, timeout, 5) || await ExitsWithinAsync(process, killAfterMs[attempt % killAfterMs.Length]))
+            {
+                await stdout;
+                Assert.True(process.ExitCode == 0, await errors);
+                continue;
+            }
+
+            process.Kill(); // SIGKILL: no chance to clean up.
+            await process.WaitForExitAsync();
+            await Task.WhenAll(stdout, errors);
+            commitsAtKill.Add(await commits());
+        }
+
+        return commitsAtKill;
+    }
+
     /// <summary>The collector URL that <c>clickstream up</c> prints on its standard output.</summary>
     public static async Task<Uri> ReadCollectorUrlAsync(Process up, TimeSpan timeout)
     {
