@@ -28,6 +28,14 @@ internal sealed class KinesisSourceReader<T> : IStreamSourceReader<T>, ISourceMe
     public string? LatestOffset(string? start)
     {
         var from = KinesisSourceOffset.Parse(start, _source.Stream);
+
+        // A shard read to its end and planned is finished with; its drained cursor would otherwise force a shard
+        // list read on every batch.
+        foreach (var finished in _cursors.Keys.Where(from.IsDone).ToList())
+        {
+            _cursors.Remove(finished);
+        }
+
         RefreshShards(force: _cursors.Values.Any(c => c.Drained));
         var known = _shards.Select(s => s.ShardId).ToHashSet(StringComparer.Ordinal);
 
